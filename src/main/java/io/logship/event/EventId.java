@@ -1,0 +1,15 @@
+package io.logship.event;
+
+/**
+ * A stable id per upload line: a replay of the same line gets the same id, so it is also the Elasticsearch
+ * document id and a replay overwrites instead of duplicating.
+ */
+public final class EventId {
+
+    private EventId() {
+    }
+
+    public static String of(String uploadId, long line) {
+        return uploadId + "-" + line;
+    }
+}

@@ -1,0 +1,49 @@
+package io.logship.ship;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.logship.event.EventBatch;
+
+/**
+ * How a batch is cut for the wire. TCP takes the batch as one write. A UDP datagram holds whole lines only
+ * and never more than {@code maxDatagramBytes}; an event that alone exceeds it is its own frame, which the
+ * ship route sends to the fallback path instead (it is never truncated).
+ */
+public class LogstashFrames {
+
+    private final boolean udp;
+    private final int maxDatagramBytes;
+
+    public LogstashFrames(String protocol, int maxDatagramBytes) {
+        this.udp = "udp".equalsIgnoreCase(protocol);
+        this.maxDatagramBytes = maxDatagramBytes;
+    }
+
+    public List<EventBatch> frames(EventBatch batch) {
+        if (!udp) {
+            return List.of(batch);
+        }
+        List<EventBatch> frames = new ArrayList<>();
+        int from = 0;
+        int bytes = 0;
+        for (int i = 0; i < batch.count(); i++) {
+            int size = batch.documentBytes(i);
+            if (i > from && bytes + size > maxDatagramBytes) {
+                frames.add(batch.slice(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        if (from < batch.count()) {
+            frames.add(from == 0 ? batch : batch.slice(from, batch.count()));
+        }
+        return frames;
+    }
+
+    /** A frame that cannot go as one datagram: a single event larger than the limit. */
+    public boolean oversized(EventBatch frame) {
+        return udp && frame.size() > maxDatagramBytes;
+    }
+}

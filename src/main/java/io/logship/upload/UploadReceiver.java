@@ -1,0 +1,221 @@
+package io.logship.upload;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.logship.api.ApiError;
+import io.logship.auth.Authenticator;
+import io.logship.auth.Tenant;
+import io.logship.fallback.Spool;
+import jakarta.activation.DataHandler;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.attachment.AttachmentMessage;
+import org.apache.camel.util.FileUtil;
+
+/**
+ * Turns an HTTP upload into an accepted {@link Upload}: checks size, encoding and format while copying the
+ * content to disk in one pass, so nothing is forwarded from an upload that is then refused, and the
+ * content is durable before the client hears "accepted".
+ */
+public class UploadReceiver {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final UploadStore store;
+    private final Spool spool;
+    private final long maxUploadBytes;
+
+    public UploadReceiver(UploadStore store, Spool spool, long maxUploadBytes) {
+        this.store = store;
+        this.spool = spool;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public Upload receive(Exchange exchange) throws IOException {
+        Message in = exchange.getMessage();
+        if (spool.isFull()) {
+            throw new ApiError(503, "spool_full", "the local spool is full (" + spool.bytes()
+                    + " bytes) until Logstash or Elasticsearch takes its batches; retry later");
+        }
+        Tenant tenant = exchange.getProperty(Authenticator.TENANT, Tenant.class);
+        String contentType = lower(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        String fileName = null;
+        InputStream body;
+        if (contentType.startsWith("multipart/form-data")) {
+            AttachmentMessage attachments = exchange.getMessage(AttachmentMessage.class);
+            DataHandler file = attachments.hasAttachments() ? attachments.getAttachment("file") : null;
+            if (file == null) {
+                throw new ApiError(400, "no_file", "multipart upload without a 'file' part");
+            }
+            fileName = FileUtil.stripPath(file.getName());
+            body = file.getInputStream();
+        } else if (contentType.isEmpty() || contentType.startsWith("application/x-ndjson")
+                || contentType.startsWith("application/json") || contentType.startsWith("text/plain")
+                || contentType.startsWith("application/octet-stream") || contentType.startsWith("application/gzip")) {
+            Long declared = in.getHeader("Content-Length", Long.class);
+            if (declared != null && declared > maxUploadBytes) {
+                throw tooLarge();
+            }
+            body = in.getBody(InputStream.class);
+            if (body == null) {
+                throw new ApiError(400, "no_file", "empty request body");
+            }
+        } else {
+            throw new ApiError(415, "unsupported_media_type", "Content-Type " + contentType
+                    + " is not accepted; send multipart/form-data with a 'file' part, or application/x-ndjson, "
+                    + "application/json or text/plain");
+        }
+        boolean gzip = "gzip".equalsIgnoreCase(in.getHeader("Content-Encoding", String.class))
+                || contentType.startsWith("application/gzip") || (fileName != null && fileName.endsWith(".gz"));
+        String format = lower(in.getHeader("format", String.class));
+        if (!format.isEmpty() && !format.equals("ndjson") && !format.equals("json") && !format.equals("text")) {
+            throw new ApiError(400, "bad_format", "format must be ndjson, json or text, not " + format);
+        }
+        String source = in.getHeader("source", String.class);
+        if (source == null || source.isBlank()) {
+            source = fileName != null ? fileName.replaceFirst("\\.gz$", "") : "http";
+        }
+        String environment = in.getHeader("environment", String.class);
+        if (environment != null && environment.isBlank()) {
+            environment = null;
+        }
+
+        String id = store.newId();
+        Path content = store.content(id);
+        Files.createDirectories(content.getParent());
+        try (InputStream raw = body) {
+            long bytes = persist(gzip ? gunzip(raw) : raw, content, format);
+            Upload upload = new Upload(id, tenant.id(), source, environment, format.equals("text"), bytes);
+            store.accept(upload);
+            return upload;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(store.uploadDir(id));
+            throw e;
+        }
+    }
+
+    /** Copies the upload to disk, refusing it on the first byte that breaks a rule. */
+    private long persist(InputStream in, Path content, String format) throws IOException {
+        InputStream source = new BufferedInputStream(in, 1 << 16);
+        skipBom(source);
+        boolean array = format.equals("json") || (format.isEmpty() && firstNonSpace(source) == '[');
+        Path target = array ? content.resolveSibling("received.json") : content;
+        long bytes = 0;
+        Utf8Check utf8 = new Utf8Check();
+        byte[] buf = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(target)) {
+            int n;
+            while ((n = readSome(source, buf)) > 0) {
+                bytes += n;
+                if (bytes > maxUploadBytes) {
+                    throw tooLarge();
+                }
+                int bad = utf8.scan(buf, 0, n);
+                if (bad >= 0) {
+                    throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + utf8.line());
+                }
+                out.write(buf, 0, n);
+            }
+            if (!utf8.complete()) {
+                throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + utf8.line()
+                        + " (truncated character at the end)");
+            }
+        }
+        if (array) {
+            arrayToLines(target, content);
+            Files.delete(target);
+        }
+        if (bytes == 0) {
+            throw new ApiError(400, "no_file", "the upload is empty");
+        }
+        return bytes;
+    }
+
+    /** A JSON array is stored one element per line, so every format is read the same way afterwards. */
+    private static void arrayToLines(Path array, Path lines) throws IOException {
+        try (JsonParser parser = JSON.createParser(array.toFile());
+             OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(lines), 1 << 16)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ApiError(400, "malformed_json", "expected a JSON array");
+            }
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                try (JsonGenerator gen = JSON.createGenerator(out)) {
+                    gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                    gen.copyCurrentStructure(parser);
+                }
+                out.write('\n');
+            }
+            if (parser.nextToken() != null) {
+                throw new ApiError(400, "malformed_json", "content after the end of the JSON array");
+            }
+        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+            throw new ApiError(400, "malformed_json", "the JSON array is not closed");
+        } catch (JsonParseException e) {
+            throw new ApiError(400, "malformed_json", "malformed JSON array at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static InputStream gunzip(InputStream raw) throws IOException {
+        try {
+            return new GZIPInputStream(raw, 1 << 16);
+        } catch (ZipException e) {
+            throw new ApiError(400, "bad_gzip", "the upload is declared gzip but is not: " + e.getMessage());
+        }
+    }
+
+    private static int readSome(InputStream in, byte[] buf) throws IOException {
+        try {
+            return in.read(buf, 0, buf.length);
+        } catch (ZipException | java.io.EOFException e) {
+            throw new ApiError(400, "bad_gzip", "the gzip stream is corrupt: " + e.getMessage());
+        }
+    }
+
+    private static void skipBom(InputStream in) throws IOException {
+        in.mark(3);
+        if (!(in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF)) {
+            in.reset();
+        }
+    }
+
+    private static int firstNonSpace(InputStream in) throws IOException {
+        in.mark(1 << 16);
+        int c;
+        int seen = 0;
+        do {
+            c = in.read();
+        } while (c != -1 && Character.isWhitespace(c) && ++seen < (1 << 16) - 1);
+        in.reset();
+        return c;
+    }
+
+    private ApiError tooLarge() {
+        return new ApiError(413, "payload_too_large", "uploads are limited to " + maxUploadBytes + " bytes (MAX_UPLOAD_BYTES)");
+    }
+
+    private static String lower(String value) {
+        return value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover directory without status.json is skipped at recovery
+        }
+    }
+}

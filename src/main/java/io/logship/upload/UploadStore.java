@@ -1,0 +1,212 @@
+package io.logship.upload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logship.api.ApiError;
+import io.logship.auth.Authenticator;
+import io.logship.auth.Tenant;
+import io.logship.event.EventBatch;
+
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Uploads on disk under {@code DATA_DIR/uploads/{id}/}: the content as received (one event per line) and
+ * {@code status.json}, the counts and the resume point. What is here survives a crash; an upload that was
+ * not completed is resumed at start.
+ */
+public class UploadStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SAVE_INTERVAL_NANOS = 500_000_000L;
+
+    private final Path root;
+    private final int batchSize;
+    private final int maxEventBytes;
+    private final Map<String, UploadStatus> uploads = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastSaved = new ConcurrentHashMap<>();
+
+    public UploadStore(Path dataDir, int batchSize, int maxEventBytes) {
+        this.root = dataDir.resolve("uploads");
+        this.batchSize = batchSize;
+        this.maxEventBytes = maxEventBytes;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    public Path content(String uploadId) {
+        return root.resolve(uploadId).resolve("content");
+    }
+
+    /** The upload is on disk: from here on its events are never dropped silently. */
+    public UploadStatus accept(Upload upload) {
+        UploadStatus status = new UploadStatus(upload);
+        uploads.put(upload.id(), status);
+        save(status);
+        return status;
+    }
+
+    public UploadStatus status(String uploadId) {
+        UploadStatus status = uploads.get(uploadId);
+        if (status == null) {
+            throw new IllegalStateException("unknown upload " + uploadId);
+        }
+        return status;
+    }
+
+    /** Status for its owner only: another tenant cannot even learn that the id exists. */
+    public Map<String, Object> view(@Header("uploadId") String uploadId,
+                                    @ExchangeProperty(Authenticator.TENANT) Tenant tenant) {
+        UploadStatus status = uploadId == null ? null : uploads.get(uploadId);
+        if (status == null || !status.tenantId().equals(tenant.id())) {
+            throw new ApiError(404, "not_found", "no upload " + uploadId + " for this tenant");
+        }
+        return status.view();
+    }
+
+    /** The split expression: the upload's batches from where it was left off. */
+    public UploadReader reader(Upload upload) throws IOException {
+        UploadStatus status = status(upload.id());
+        status.status("processing");
+        return new UploadReader(upload, content(upload.id()), status.resumeOffset(), status.resumeLine(),
+                batchSize, maxEventBytes);
+    }
+
+    public void read(LineBatch batch) {
+        status(batch.upload().id()).read(batch);
+    }
+
+    public void delivered(EventBatch batch, String sink) {
+        status(batch.uploadId()).delivered(sink, batch.count());
+    }
+
+    public void spooled(EventBatch batch) {
+        status(batch.uploadId()).spooled(batch.count());
+    }
+
+    /** A spooled batch reached a sink later. */
+    public void unspooled(EventBatch batch, String sink) {
+        UploadStatus status = uploads.get(batch.uploadId());
+        if (status != null) {
+            status.unspooled(batch.count());
+            status.delivered(sink, batch.count());
+            save(status);
+        }
+    }
+
+    public void rejected(EventBatch batch, int index, String reason) {
+        UploadStatus status = status(batch.uploadId());
+        status.reject(batch.line(index), reason);
+    }
+
+    /** Every event of the batch is accounted for: move the resume point past it. */
+    public void checkpoint(EventBatch batch) {
+        UploadStatus status = status(batch.uploadId());
+        status.resumeAt(batch.resumeOffset(), batch.resumeLine());
+        long now = System.nanoTime();
+        Long last = lastSaved.get(batch.uploadId());
+        if (last == null || now - last > SAVE_INTERVAL_NANOS) {
+            save(status);
+        }
+    }
+
+    public void completed(Upload upload) {
+        UploadStatus status = status(upload.id());
+        status.status("completed");
+        save(status);
+        try {
+            Files.deleteIfExists(content(upload.id()));
+        } catch (IOException e) {
+            LOG.warn("Could not delete the content of completed upload {}: {}", upload.id(), e.getMessage());
+        }
+    }
+
+    public void failed(Upload upload, @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        UploadStatus status = status(upload.id());
+        status.status("failed");
+        save(status);
+        LOG.error("Upload {} failed; its content stays in {} and is retried at the next start",
+                upload.id(), content(upload.id()), cause);
+    }
+
+    public Map<String, Object> result(Upload upload) {
+        return status(upload.id()).view();
+    }
+
+    /** Uploads accepted but not completed before the last stop, oldest first. */
+    public List<Upload> recover() throws IOException {
+        List<UploadStatus> unfinished = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                Path file = dir.resolve("status.json");
+                if (!Files.exists(file)) {
+                    continue;
+                }
+                UploadStatus status = JSON.readValue(file.toFile(), UploadStatus.class);
+                uploads.put(status.upload().id(), status);
+                if (!"completed".equals(status.status()) && Files.exists(content(status.upload().id()))) {
+                    unfinished.add(status);
+                }
+            }
+        }
+        unfinished.sort((a, b) -> Long.compare(modified(a), modified(b)));
+        return unfinished.stream().map(UploadStatus::upload).toList();
+    }
+
+    private long modified(UploadStatus status) {
+        try {
+            return Files.getLastModifiedTime(content(status.upload().id())).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    void save(UploadStatus status) {
+        String id = status.upload().id();
+        Path dir = root.resolve(id);
+        Path tmp = dir.resolve("status.json.tmp");
+        try {
+            byte[] json;
+            synchronized (status) {
+                json = JSON.writeValueAsBytes(status);
+            }
+            Files.createDirectories(dir);
+            Files.write(tmp, json);
+            try {
+                Files.move(tmp, dir.resolve("status.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dir.resolve("status.json"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            lastSaved.put(id, System.nanoTime());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the status of upload " + id, e);
+        }
+    }
+
+    public Path uploadDir(String uploadId) {
+        return root.resolve(uploadId);
+    }
+
+}

@@ -1,0 +1,273 @@
+package io.logship.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real Elasticsearch node on a free loopback port, run by {@code scripts/elasticsearch.sh}
+ * so that tests, local runs and {@code .ci/run} share one way of starting it.
+ *
+ * <pre>
+ * try (ElasticsearchServer es = ElasticsearchServer.start("9.2.4")) {
+ *     ... ELASTICSEARCH_HOSTS = es.url() ...
+ *     assertEquals(3, es.count("logs-acme-*"));
+ * }
+ * </pre>
+ */
+public final class ElasticsearchServer implements AutoCloseable {
+
+    // The first fetch downloads about 100 MB through Maven; later ones only check the unpacked copy.
+    private static final Duration FETCH_TIMEOUT = Duration.ofMinutes(15);
+    // The script itself gives up after 90 s (ES_START_TIMEOUT); this only guards against a hang.
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
+
+    private final String version;
+    private final int port;
+    private final Path workdir;
+    private final Path script;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // A test that dies before close() must not leave a detached node behind for the next run.
+    private final Thread stopOnExit = new Thread(this::stopQuietly, "elasticsearch-stop");
+    private boolean stopped;
+
+    private ElasticsearchServer(String version, int port, Path workdir, Path script) {
+        this.version = version;
+        this.port = port;
+        this.workdir = workdir;
+        this.script = script;
+    }
+
+    /** Fetches the distribution if needed, starts it and returns once it answers. */
+    public static ElasticsearchServer start(String version) {
+        Path script = findScript();
+        Path workdir;
+        try {
+            // The script hands this directory to the logship-es user when run as root.
+            workdir = Files.createTempDirectory("logship-es-" + version + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            run(script, workdir, FETCH_TIMEOUT, "fetch", version);
+            int port = freePort();
+            run(script, workdir, START_TIMEOUT, "start", version, String.valueOf(port), workdir.toString());
+            ElasticsearchServer server = new ElasticsearchServer(version, port, workdir, script);
+            Runtime.getRuntime().addShutdownHook(server.stopOnExit);
+            return server;
+        } catch (RuntimeException e) {
+            deleteRecursively(workdir);
+            throw e;
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** The body of a GET; fails on any status other than 2xx. */
+    public String get(String path) {
+        return send("GET", path, null);
+    }
+
+    public String put(String path, String json) {
+        return send("PUT", path, json);
+    }
+
+    public String post(String path, String json) {
+        return send("POST", path, json);
+    }
+
+    /** Sends a request with an optional JSON body and returns the body; fails on any status other than 2xx. */
+    public String send(String method, String path, String json) {
+        HttpResponse<String> response = exchange(method, path, json);
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode()
+                    + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    /**
+     * Documents in an index, alias or pattern after a refresh, so that writes made just before
+     * are counted. An index that does not exist counts 0.
+     */
+    public int count(String index) {
+        if (exchange("POST", "/" + index + "/_refresh", null).statusCode() == 404) {
+            return 0;
+        }
+        HttpResponse<String> response = exchange("GET", "/" + index + "/_count", null);
+        if (response.statusCode() == 404) {
+            return 0;
+        }
+        Matcher matcher = COUNT.matcher(response.body());
+        if (response.statusCode() != 200 || !matcher.find()) {
+            throw new IllegalStateException("_count on " + index + " answered " + response.statusCode()
+                    + ": " + response.body());
+        }
+        return Integer.parseInt(matcher.group(1));
+    }
+
+    /** Stops the node and deletes its data. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is what called us.
+        }
+        try {
+            run(script, workdir, STOP_TIMEOUT, "stop", workdir.toString());
+        } finally {
+            deleteRecursively(workdir);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "Elasticsearch " + version + " at " + url();
+    }
+
+    private void stopQuietly() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            System.err.println("Could not stop " + this + ": " + e.getMessage());
+        }
+    }
+
+    private HttpResponse<String> exchange(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(30));
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + url() + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + method + " " + path, e);
+        }
+    }
+
+    // The script's output goes to a file, not to our stdout: Surefire's forked JVM uses stdout
+    // to talk to Maven, and the node started in the background would keep writing to it.
+    private static void run(Path script, Path workdir, Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(args));
+        Path log;
+        try {
+            log = Files.createTempFile("logship-es-" + args[0] + "-", ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Process process = new ProcessBuilder(command)
+                    .directory(script.getParent().getParent().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()))
+                    .start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within "
+                        + timeout + "\n" + tail(log));
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited with "
+                        + process.exitValue() + "\n" + tail(log));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command, e);
+        } finally {
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException ignored) {
+                // A leftover temp file is harmless.
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    // Surefire runs in the project root, an IDE may run in a module below it.
+    private static Path findScript() {
+        for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null;
+                dir = dir.getParent()) {
+            Path candidate = dir.resolve("scripts/elasticsearch.sh");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("scripts/elasticsearch.sh not found above " + System.getProperty("user.dir"));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("Could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+}
