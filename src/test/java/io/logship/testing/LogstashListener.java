@@ -1,0 +1,177 @@
+package io.logship.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Stands in for Logstash: a real TCP or UDP listener on loopback that decodes {@code json_lines} as
+ * Logstash's codec does (split on newline, each line one JSON object) and keeps what arrived.
+ */
+public final class LogstashListener implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    private final List<Integer> datagramSizes = new CopyOnWriteArrayList<>();
+    private final List<String> undecodable = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ServerSocket tcp;
+    private final DatagramSocket udp;
+    private final List<Socket> clients = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    private LogstashListener(ServerSocket tcp, DatagramSocket udp) {
+        this.tcp = tcp;
+        this.udp = udp;
+        this.thread = new Thread(tcp != null ? this::acceptTcp : this::receiveUdp, "logstash-listener");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public static LogstashListener tcp() throws IOException {
+        return tcp(0);
+    }
+
+    public static LogstashListener tcp(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return new LogstashListener(socket, null);
+    }
+
+    public static LogstashListener udp() throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.setReceiveBufferSize(4 << 20);
+        return new LogstashListener(null, socket);
+    }
+
+    public int port() {
+        return tcp != null ? tcp.getLocalPort() : udp.getLocalPort();
+    }
+
+    public List<JsonNode> events() {
+        return events;
+    }
+
+    public List<Integer> datagramSizes() {
+        return datagramSizes;
+    }
+
+    public List<String> undecodable() {
+        return undecodable;
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    public List<JsonNode> awaitEvents(int count, Duration timeout) throws InterruptedException {
+        LogshipApp.await(timeout, () -> events.size() >= count);
+        return new ArrayList<>(events);
+    }
+
+    private void acceptTcp() {
+        while (!tcp.isClosed()) {
+            try {
+                Socket client = tcp.accept();
+                connections.incrementAndGet();
+                clients.add(client);
+                Thread reader = new Thread(() -> readLines(client), "logstash-listener-conn");
+                reader.setDaemon(true);
+                reader.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void readLines(Socket client) {
+        try (InputStream in = client.getInputStream()) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        decode(line.toByteArray(), 0, line.size());
+                        line.reset();
+                    } else {
+                        line.write(buf[i]);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // the connection ends when logship or the test closes it
+        }
+    }
+
+    private void receiveUdp() {
+        byte[] buf = new byte[65536];
+        while (!udp.isClosed()) {
+            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            try {
+                udp.receive(packet);
+            } catch (IOException e) {
+                return;
+            }
+            datagramSizes.add(packet.getLength());
+            int start = 0;
+            for (int i = 0; i < packet.getLength(); i++) {
+                if (buf[i] == '\n') {
+                    decode(buf, start, i - start);
+                    start = i + 1;
+                }
+            }
+            if (start < packet.getLength()) {
+                undecodable.add("datagram ends without a line break: " + new String(buf, start, packet.getLength() - start, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private void decode(byte[] data, int offset, int length) {
+        try {
+            JsonNode node = JSON.readTree(data, offset, length);
+            if (node != null && node.isObject()) {
+                events.add(node);
+                return;
+            }
+        } catch (IOException ignored) {
+            // recorded below
+        }
+        undecodable.add(new String(data, offset, length, StandardCharsets.UTF_8));
+    }
+
+    /** Drops live connections too, as a Logstash that goes away does. */
+    @Override
+    public void close() throws IOException {
+        if (tcp != null) {
+            tcp.close();
+            for (Socket client : clients) {
+                try {
+                    client.close();
+                } catch (SocketException ignored) {
+                    // already closed
+                }
+            }
+        } else {
+            udp.close();
+        }
+    }
+}
