@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import io.logship.api.ApiResponses;
 import io.logship.auth.Authenticator;
 import io.logship.event.EventEncoder;
+import io.logship.fallback.DeadLetters;
+import io.logship.fallback.ElasticsearchBulk;
+import io.logship.fallback.ElasticsearchClientFactory;
 import io.logship.fallback.Spool;
+import io.logship.fallback.SpoolReplay;
 import io.logship.monitor.ForwarderStatistics;
 import io.logship.monitor.MonitorApi;
 import io.logship.ship.JsonLinesEncoder;
@@ -18,6 +22,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.es.ElasticsearchComponent;
 import org.apache.camel.spi.Registry;
 
 /** The beans the routes call, built from the settings in application.properties (each overridable by its environment variable). */
@@ -36,9 +41,11 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("logstash.timeout") double logstashTimeoutSeconds;
     @PropertyInject("logstash.batch.size") int batchSize;
     @PropertyInject("logstash.udp.max.bytes") int udpMaxBytes;
+    @PropertyInject("elasticsearch.hosts") String elasticsearchHosts;
+    @PropertyInject("elasticsearch.api.version") int elasticsearchApiVersion;
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         if (!logstashProtocol.equalsIgnoreCase("tcp") && !logstashProtocol.equalsIgnoreCase("udp")) {
             throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstashProtocol);
         }
@@ -65,5 +72,14 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("tcpEncoder", new JsonLinesEncoder());
         registry.bind("udpEncoder", JsonLinesEncoder.forUdp());
         registry.bind("monitorApi", new MonitorApi(logstash, statistics, spool, context));
+
+        boolean elasticsearch = elasticsearchHosts != null && !elasticsearchHosts.isBlank();
+        if (elasticsearch) {
+            context.getComponent("elasticsearch", ElasticsearchComponent.class).setClient(ElasticsearchClientFactory
+                    .create(elasticsearchHosts, elasticsearchApiVersion, (int) (logstashTimeoutSeconds * 1000)));
+        }
+        ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, new DeadLetters(data), statistics);
+        registry.bind("elasticsearchBulk", bulk);
+        registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics));
     }
 }

@@ -43,6 +43,21 @@ public record EventBatch(String uploadId, String tenantId, byte[] data, int size
                 Arrays.copyOfRange(lines, from, to), to - from, resumeOffset, resumeLine);
     }
 
+    /** The events at the given indexes, in order, as a batch of their own. */
+    public EventBatch select(java.util.List<Integer> indexes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int[] selectedEnds = new int[indexes.size()];
+        long[] selectedLines = new long[indexes.size()];
+        for (int i = 0; i < indexes.size(); i++) {
+            int index = indexes.get(i);
+            out.write(data, start(index), documentBytes(index));
+            selectedEnds[i] = out.size();
+            selectedLines[i] = lines[index];
+        }
+        return new EventBatch(uploadId, tenantId, out.toByteArray(), out.size(), selectedEnds, selectedLines,
+                indexes.size(), resumeOffset, resumeLine);
+    }
+
     /** The wire bytes, exactly {@code size} long. */
     public byte[] bytes() {
         return size == data.length ? data : Arrays.copyOf(data, size);

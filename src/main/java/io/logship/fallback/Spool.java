@@ -105,6 +105,12 @@ public class Spool {
         return new Spooled(first.getKey(), batch);
     }
 
+    /** After a partial replay: the file keeps only what is still undelivered. */
+    public void retain(String name, EventBatch remaining) throws IOException {
+        delete(name);
+        write(remaining);
+    }
+
     public void delete(String name) throws IOException {
         Files.deleteIfExists(dir.resolve(name));
         Long size = files.remove(name);

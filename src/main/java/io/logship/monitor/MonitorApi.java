@@ -69,7 +69,7 @@ public class MonitorApi {
             result.put("error", "USE_LOGSTASH is false");
             return result;
         }
-        Exchange answer = producer().send("direct:logstash-test", exchange -> exchange.getMessage().setBody(batch));
+        Exchange answer = producer().send("direct:logstash-once", exchange -> exchange.getMessage().setBody(batch));
         result.put("sent", answer.getException() == null);
         if (answer.getException() != null) {
             String error = ForwarderStatistics.describe(answer.getException());

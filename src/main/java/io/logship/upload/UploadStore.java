@@ -21,6 +21,7 @@ import io.logship.event.EventBatch;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,27 +99,38 @@ public class UploadStore {
         status(batch.upload().id()).read(batch);
     }
 
-    public void delivered(EventBatch batch, String sink) {
-        status(batch.uploadId()).delivered(sink, batch.count());
+    /** The whole batch reached Logstash; {@code replay}: it came from the spool. */
+    public void sentToLogstash(EventBatch batch, @Variable("replay") Boolean replay) {
+        delivered(batch, "logstash", batch.count(), Boolean.TRUE.equals(replay));
+    }
+
+    public void delivered(EventBatch batch, String sink, int events, boolean fromSpool) {
+        UploadStatus status = uploads.get(batch.uploadId());
+        if (status == null) {
+            return;     // the monitor's test message
+        }
+        if (fromSpool) {
+            status.unspooled(events);
+        }
+        status.delivered(sink, events);
+        if (fromSpool) {
+            save(status);
+        }
     }
 
     public void spooled(EventBatch batch) {
         status(batch.uploadId()).spooled(batch.count());
     }
 
-    /** A spooled batch reached a sink later. */
-    public void unspooled(EventBatch batch, String sink) {
-        UploadStatus status = uploads.get(batch.uploadId());
-        if (status != null) {
-            status.unspooled(batch.count());
-            status.delivered(sink, batch.count());
+    public void rejected(EventBatch batch, int index, String reason, boolean fromSpool) {
+        UploadStatus status = status(batch.uploadId());
+        if (fromSpool) {
+            status.unspooled(1);
+        }
+        status.reject(batch.line(index), reason);
+        if (fromSpool) {
             save(status);
         }
-    }
-
-    public void rejected(EventBatch batch, int index, String reason) {
-        UploadStatus status = status(batch.uploadId());
-        status.reject(batch.line(index), reason);
     }
 
     /** Every event of the batch is accounted for: move the resume point past it. */

@@ -1,0 +1,128 @@
+package io.logship.fallback;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.bulk.IndexOperation;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.logship.event.EventBatch;
+import io.logship.event.EventId;
+import io.logship.event.TenantIndexName;
+import io.logship.monitor.ForwarderStatistics;
+import io.logship.upload.UploadStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+
+/**
+ * A batch as an Elasticsearch Bulk request, and what its item results mean. The documents are the very
+ * bytes Logstash would have received, indexed into {@code logs-{tenant}-YYYY.MM} with {@code _id} =
+ * {@code event_id}, so a replay overwrites instead of duplicating. A bulk answer can succeed while items
+ * fail: an item counts as sent only when Elasticsearch says so; items refused for load (429) or by a
+ * server error are retried; items refused for good go to the dead letters with the reason.
+ */
+public class ElasticsearchBulk {
+
+    public static final String SINK = "elasticsearch";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final boolean enabled;
+    private final UploadStore uploads;
+    private final DeadLetters deadLetters;
+    private final ForwarderStatistics statistics;
+
+    public ElasticsearchBulk(boolean enabled, UploadStore uploads, DeadLetters deadLetters, ForwarderStatistics statistics) {
+        this.enabled = enabled;
+        this.uploads = uploads;
+        this.deadLetters = deadLetters;
+        this.statistics = statistics;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public List<IndexOperation.Builder<Object>> operations(EventBatch batch) throws IOException {
+        List<IndexOperation.Builder<Object>> operations = new ArrayList<>(batch.count());
+        for (int i = 0; i < batch.count(); i++) {
+            byte[] document = java.util.Arrays.copyOfRange(batch.data(), batch.start(i), batch.start(i) + batch.documentBytes(i) - 1);
+            operations.add(new IndexOperation.Builder<Object>()
+                    .index(TenantIndexName.of(batch.tenantId(), timestampOf(document)))
+                    .id(EventId.of(batch.uploadId(), batch.line(i)))
+                    .document(BinaryData.of(document, ContentType.APPLICATION_JSON)));
+        }
+        return operations;
+    }
+
+    /**
+     * Accounts for every item. Leaves the retryable items as the body and throws, so the route's
+     * redelivery sends only those again; with {@code replay}, the batch came from the spool.
+     */
+    public void outcome(Exchange exchange, @Variable("bulkItems") List<BulkResponseItem> items,
+                        @Variable("replay") Boolean replay) throws IOException, RetryableBulkItems {
+        EventBatch batch = exchange.getMessage().getBody(EventBatch.class);
+        if (items == null || items.size() != batch.count()) {
+            throw new IllegalStateException("Elasticsearch answered " + (items == null ? 0 : items.size())
+                    + " bulk items for " + batch.count() + " documents");
+        }
+        List<Integer> retry = new ArrayList<>();
+        int sent = 0;
+        String lastRetryReason = null;
+        for (int i = 0; i < batch.count(); i++) {
+            BulkResponseItem item = items.get(i);
+            int status = item.status();
+            if (item.error() == null && status >= 200 && status < 300) {
+                sent++;
+            } else if (status == 429 || status >= 500) {
+                retry.add(i);
+                lastRetryReason = status + " " + reason(item);
+            } else {
+                String reason = "Elasticsearch refused the document (" + status + "): " + reason(item);
+                deadLetters.write(batch, i, status, reason);
+                uploads.rejected(batch, i, reason, Boolean.TRUE.equals(replay));
+                statistics.rejected(1);
+            }
+        }
+        uploads.delivered(batch, SINK, sent, Boolean.TRUE.equals(replay));
+        statistics.sentElasticsearch(sent);
+        if (!retry.isEmpty()) {
+            exchange.getMessage().setBody(batch.select(retry));
+            throw new RetryableBulkItems(retry.size() + " of " + batch.count() + " documents were not indexed: " + lastRetryReason);
+        }
+    }
+
+    private static String reason(BulkResponseItem item) {
+        if (item.error() == null) {
+            return "no reason given";
+        }
+        return item.error().type() + ": " + item.error().reason();
+    }
+
+    /** The wire {@code @timestamp} of a document: top-level, and always present in what the encoder writes. */
+    static String timestampOf(byte[] document) throws IOException {
+        try (JsonParser parser = JSON.createParser(document)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals("@timestamp")) {
+                    return parser.getText();
+                }
+                parser.skipChildren();
+            }
+        }
+        throw new IllegalStateException("document without @timestamp");
+    }
+
+    /** Some items could be indexed later: Elasticsearch was busy (429) or failed (5xx). */
+    public static class RetryableBulkItems extends Exception {
+        public RetryableBulkItems(String message) {
+            super(message);
+        }
+    }
+}
