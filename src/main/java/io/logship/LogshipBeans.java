@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 import io.logship.api.ApiResponses;
 import io.logship.auth.Authenticator;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import io.logship.event.EventBatch;
 import io.logship.event.EventEncoder;
 import io.logship.fallback.DeadLetters;
 import io.logship.fallback.ElasticsearchBulk;
@@ -24,6 +26,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.es.ElasticsearchComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.SimpleTypeConverter;
 
 /** The beans the routes call, built from the settings in application.properties (each overridable by its environment variable). */
 @Configuration
@@ -78,6 +81,8 @@ public class LogshipBeans implements CamelConfiguration {
             context.getComponent("elasticsearch", ElasticsearchComponent.class).setClient(ElasticsearchClientFactory
                     .create(elasticsearchHosts, elasticsearchApiVersion, (int) (logstashTimeoutSeconds * 1000)));
         }
+        context.getTypeConverterRegistry().addTypeConverter(BulkRequest.Builder.class, EventBatch.class,
+                new SimpleTypeConverter(false, (type, exchange, value) -> ElasticsearchBulk.request((EventBatch) value)));
         ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, new DeadLetters(data), statistics);
         registry.bind("elasticsearchBulk", bulk);
         registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics));

@@ -2,8 +2,10 @@ package io.logship.fallback;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.bulk.IndexOperation;
 import co.elastic.clients.util.BinaryData;
@@ -47,16 +49,22 @@ public class ElasticsearchBulk {
         return enabled;
     }
 
-    public List<IndexOperation.Builder<Object>> operations(EventBatch batch) throws IOException {
-        List<IndexOperation.Builder<Object>> operations = new ArrayList<>(batch.count());
+    /**
+     * The type conversion camel-elasticsearch asks for: the batch stays the message body, so a failed
+     * request leaves it intact for redelivery and the spool.
+     */
+    public static BulkRequest.Builder request(EventBatch batch) throws IOException {
+        BulkRequest.Builder request = new BulkRequest.Builder();
         for (int i = 0; i < batch.count(); i++) {
-            byte[] document = java.util.Arrays.copyOfRange(batch.data(), batch.start(i), batch.start(i) + batch.documentBytes(i) - 1);
-            operations.add(new IndexOperation.Builder<Object>()
+            byte[] document = Arrays.copyOfRange(batch.data(), batch.start(i), batch.start(i) + batch.documentBytes(i) - 1);
+            IndexOperation<Object> index = new IndexOperation.Builder<Object>()
                     .index(TenantIndexName.of(batch.tenantId(), timestampOf(document)))
                     .id(EventId.of(batch.uploadId(), batch.line(i)))
-                    .document(BinaryData.of(document, ContentType.APPLICATION_JSON)));
+                    .document(BinaryData.of(document, ContentType.APPLICATION_JSON))
+                    .build();
+            request.operations(op -> op.index(index));
         }
-        return operations;
+        return request;
     }
 
     /**

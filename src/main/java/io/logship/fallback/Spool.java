@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logship.event.EventBatch;
+import org.apache.camel.Variable;
 
 /**
  * Batches that no sink could take, on disk under {@code DATA_DIR/spool}, one file each: a header line
@@ -106,12 +107,12 @@ public class Spool {
     }
 
     /** After a partial replay: the file keeps only what is still undelivered. */
-    public void retain(String name, EventBatch remaining) throws IOException {
+    public void retain(@Variable("spoolFile") String name, EventBatch remaining) throws IOException {
         delete(name);
         write(remaining);
     }
 
-    public void delete(String name) throws IOException {
+    public void delete(@Variable("spoolFile") String name) throws IOException {
         Files.deleteIfExists(dir.resolve(name));
         Long size = files.remove(name);
         if (size != null) {

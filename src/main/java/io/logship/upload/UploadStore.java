@@ -114,7 +114,7 @@ public class UploadStore {
         }
         status.delivered(sink, events);
         if (fromSpool) {
-            save(status);
+            saveQuietly(status);
         }
     }
 
@@ -129,7 +129,7 @@ public class UploadStore {
         }
         status.reject(batch.line(index), reason);
         if (fromSpool) {
-            save(status);
+            saveQuietly(status);
         }
     }
 
@@ -195,25 +195,32 @@ public class UploadStore {
         }
     }
 
+    /** Persists counts and resume point together; one writer at a time per upload. */
     void save(UploadStatus status) {
         String id = status.upload().id();
         Path dir = root.resolve(id);
         Path tmp = dir.resolve("status.json.tmp");
-        try {
-            byte[] json;
-            synchronized (status) {
-                json = JSON.writeValueAsBytes(status);
-            }
-            Files.createDirectories(dir);
-            Files.write(tmp, json);
+        synchronized (status) {
             try {
-                Files.move(tmp, dir.resolve("status.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir.resolve("status.json"), StandardCopyOption.REPLACE_EXISTING);
+                Files.write(tmp, JSON.writeValueAsBytes(status));
+                try {
+                    Files.move(tmp, dir.resolve("status.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, dir.resolve("status.json"), StandardCopyOption.REPLACE_EXISTING);
+                }
+                lastSaved.put(id, System.nanoTime());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save the status of upload " + id, e);
             }
-            lastSaved.put(id, System.nanoTime());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the status of upload " + id, e);
+        }
+    }
+
+    /** After delivery the counts in memory are right; a failed write is retried by the next save. */
+    private void saveQuietly(UploadStatus status) {
+        try {
+            save(status);
+        } catch (UncheckedIOException e) {
+            LOG.error(e.getMessage(), e.getCause());
         }
     }
 
