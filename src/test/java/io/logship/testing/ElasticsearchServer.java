@@ -59,6 +59,11 @@ public final class ElasticsearchServer implements AutoCloseable {
 
     /** Fetches the distribution if needed, starts it and returns once it answers. */
     public static ElasticsearchServer start(String version) {
+        return start(version, freePort());
+    }
+
+    /** On a given port: a test that needs the address before the server is up. */
+    public static ElasticsearchServer start(String version, int port) {
         Path script = findScript();
         Path workdir;
         try {
@@ -69,7 +74,6 @@ public final class ElasticsearchServer implements AutoCloseable {
         }
         try {
             run(script, workdir, FETCH_TIMEOUT, "fetch", version);
-            int port = freePort();
             run(script, workdir, START_TIMEOUT, "start", version, String.valueOf(port), workdir.toString());
             ElasticsearchServer server = new ElasticsearchServer(version, port, workdir, script);
             Runtime.getRuntime().addShutdownHook(server.stopOnExit);
@@ -252,7 +256,7 @@ public final class ElasticsearchServer implements AutoCloseable {
         throw new IllegalStateException("scripts/elasticsearch.sh not found above " + System.getProperty("user.dir"));
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

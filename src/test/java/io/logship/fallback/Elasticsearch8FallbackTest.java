@@ -1,0 +1,13 @@
+package io.logship.fallback;
+
+import io.logship.testing.ElasticsearchServer;
+import org.junit.jupiter.api.BeforeAll;
+
+/** 8.19 runs on Java 17, so this also covers a machine without a newer JDK. */
+class Elasticsearch8FallbackTest extends ElasticsearchFallbackContract {
+
+    @BeforeAll
+    static void startElasticsearch() {
+        elasticsearch = ElasticsearchServer.start("8.19.21");
+    }
+}
