@@ -63,23 +63,29 @@ public class Spool {
     }
 
     public void write(EventBatch batch) throws IOException {
+        String name = String.format("%013d-%09d-%s.ndjson", System.currentTimeMillis(), sequence.incrementAndGet(),
+                batch.uploadId());
+        store(name, batch);
+    }
+
+    /** Writes the file under a temporary name and moves it in place: a file in the spool is always whole. */
+    private void store(String name, EventBatch batch) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("upload_id", batch.uploadId());
         header.put("tenant_id", batch.tenantId());
         header.put("lines", batch.lines());
         byte[] head = JSON.writeValueAsBytes(header);
-        String name = String.format("%013d-%09d-%s.ndjson", System.currentTimeMillis(), sequence.incrementAndGet(),
-                batch.uploadId());
         Path tmp = dir.resolve(name + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             channel.write(new ByteBuffer[] {ByteBuffer.wrap(head), ByteBuffer.wrap(new byte[] {'\n'}),
                     ByteBuffer.wrap(batch.data(), 0, batch.size())});
             channel.force(true);
         }
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         long size = head.length + 1L + batch.size();
-        files.put(name, size);
-        bytes.addAndGet(size);
+        Long previous = files.put(name, size);
+        bytes.addAndGet(size - (previous == null ? 0 : previous));
     }
 
     /** The oldest spooled batch, or null when the spool is empty. */
@@ -106,10 +112,9 @@ public class Spool {
         return new Spooled(first.getKey(), batch);
     }
 
-    /** After a partial replay: the file keeps only what is still undelivered. */
+    /** After a partial replay the file keeps only what is still undelivered, and its place in the queue. */
     public void retain(@Variable("spoolFile") String name, EventBatch remaining) throws IOException {
-        delete(name);
-        write(remaining);
+        store(name, remaining);
     }
 
     public void delete(@Variable("spoolFile") String name) throws IOException {
