@@ -1,6 +1,7 @@
 package io.logship.upload;
 
 import java.io.BufferedInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -116,7 +117,7 @@ public class UploadReceiver {
         long bytes = 0;
         Utf8Check utf8 = new Utf8Check();
         byte[] buf = new byte[1 << 16];
-        try (OutputStream out = Files.newOutputStream(target)) {
+        try (FileOutputStream out = new FileOutputStream(target.toFile())) {
             int n;
             while ((n = readSome(source, buf)) > 0) {
                 bytes += n;
@@ -133,6 +134,8 @@ public class UploadReceiver {
                 throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + utf8.line()
                         + " (truncated character at the end)");
             }
+            // accepted means durable: on disk, not only in the page cache, before the 202
+            out.getChannel().force(false);
         }
         if (array) {
             arrayToLines(target, content);
@@ -147,7 +150,8 @@ public class UploadReceiver {
     /** A JSON array is stored one element per line, so every format is read the same way afterwards. */
     private static void arrayToLines(Path array, Path lines) throws IOException {
         try (JsonParser parser = JSON.createParser(array.toFile());
-             OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(lines), 1 << 16)) {
+             FileOutputStream file = new FileOutputStream(lines.toFile());
+             OutputStream out = new java.io.BufferedOutputStream(file, 1 << 16)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new ApiError(400, "malformed_json", "expected a JSON array");
             }
@@ -161,6 +165,8 @@ public class UploadReceiver {
             if (parser.nextToken() != null) {
                 throw new ApiError(400, "malformed_json", "content after the end of the JSON array");
             }
+            out.flush();
+            file.getChannel().force(false);
         } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
             throw new ApiError(400, "malformed_json", "the JSON array is not closed");
         } catch (JsonParseException e) {

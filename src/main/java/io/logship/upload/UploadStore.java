@@ -2,7 +2,10 @@ package io.logship.upload;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -201,8 +204,10 @@ public class UploadStore {
         Path dir = root.resolve(id);
         Path tmp = dir.resolve("status.json.tmp");
         synchronized (status) {
-            try {
-                Files.write(tmp, JSON.writeValueAsBytes(status));
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(status)));
+                channel.force(false);
                 try {
                     Files.move(tmp, dir.resolve("status.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
