@@ -22,9 +22,8 @@ import io.logship.upload.Upload;
  */
 public class EventEncoder {
 
-    /** Set by logship only: a value in the upload never decides where an event goes. */
-    private static final Set<String> OWN_FIELDS =
-            Set.of("tenant_id", "source", "environment", "upload_id", "event_id", "ingested_at");
+    /** Set by logship only: a value in the upload never decides where an event goes or which it is. */
+    private static final Set<String> OWN_FIELDS = Set.of("tenant_id", "upload_id", "event_id", "ingested_at");
 
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -58,7 +57,7 @@ public class EventEncoder {
             String now = EventTimestamp.format(Instant.now());
             gen.writeStringField("@timestamp", now);
             gen.writeStringField("level", "INFO");
-            writeOwnFields(gen, upload, 1, now);
+            writeOwnFields(gen, upload, 1, now, false, false);
             gen.writeEndObject();
         }
         out.write('\n');
@@ -104,6 +103,8 @@ public class EventEncoder {
             String level = null;
             int levelRank = Integer.MAX_VALUE;
             boolean levelWritten = false;
+            boolean hasSource = false;
+            boolean hasEnvironment = false;
             JsonGenerator gen = json.createGenerator((OutputStream) out);
             gen.writeStartObject();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -113,6 +114,9 @@ public class EventEncoder {
                     parser.skipChildren();
                     continue;
                 }
+                // an event's own source and environment are its data; the upload's fill in where absent
+                hasSource |= name.equals("source");
+                hasEnvironment |= name.equals("environment");
                 int tsRank = rank(EventTimestamp.SOURCE_FIELDS, name);
                 if (tsRank >= 0) {
                     String parsed = value == JsonToken.VALUE_STRING ? EventTimestamp.parse(parser.getText())
@@ -150,7 +154,7 @@ public class EventEncoder {
             if (level != null && !levelWritten) {
                 gen.writeStringField("level", level);
             }
-            writeOwnFields(gen, upload, line, ingestedAt);
+            writeOwnFields(gen, upload, line, ingestedAt, hasSource, hasEnvironment);
             gen.writeEndObject();
             gen.close();
             return true;
@@ -169,15 +173,18 @@ public class EventEncoder {
                 gen.writeEndArray();
             }
             gen.writeStringField("@timestamp", ingestedAt);
-            writeOwnFields(gen, upload, line, ingestedAt);
+            writeOwnFields(gen, upload, line, ingestedAt, false, false);
             gen.writeEndObject();
         }
     }
 
-    private static void writeOwnFields(JsonGenerator gen, Upload upload, long line, String ingestedAt) throws IOException {
+    private static void writeOwnFields(JsonGenerator gen, Upload upload, long line, String ingestedAt,
+                                       boolean hasSource, boolean hasEnvironment) throws IOException {
         gen.writeStringField("tenant_id", upload.tenantId());
-        gen.writeStringField("source", upload.source());
-        if (upload.environment() != null) {
+        if (!hasSource) {
+            gen.writeStringField("source", upload.source());
+        }
+        if (upload.environment() != null && !hasEnvironment) {
             gen.writeStringField("environment", upload.environment());
         }
         gen.writeStringField("upload_id", upload.id());
