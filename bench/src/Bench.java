@@ -114,6 +114,7 @@ public final class Bench {
         try (CountingSink sink = udp ? CountingSink.udp() : CountingSink.tcp();
              LogshipProcess logship = startLogship(sink, udp ? "udp" : "tcp", batch, sink.lines::get)) {
             warmUp(logship, sink, udp);
+            double cpuBefore = logship.cpuSeconds();
             HttpRequest.Builder request = logship.upload("&wait=true",
                     args.getOrDefault("content-type", "application/x-ndjson"));
             if (gzip) {
@@ -136,6 +137,12 @@ public final class Bench {
                 end = awaitSink(sink, events, response);
                 check(response.get(5, TimeUnit.MINUTES));
             }
+            if (args.containsKey("jfr")) {
+                // the profile covers the measured upload only (see JfrTop)
+                long now = System.currentTimeMillis();
+                Files.writeString(Path.of(args.get("jfr") + ".window"),
+                        (now - (System.nanoTime() - start) / 1_000_000) + " " + (now - (System.nanoTime() - end) / 1_000_000));
+            }
             result.put("first_event_s", fmt((sink.firstNanos - start) / 1e9, 2));
             long inputBytes = gzip ? Long.parseLong(args.getOrDefault("raw-bytes", "0")) : Files.size(file);
             throughput(events, inputBytes, end - start);
@@ -144,6 +151,7 @@ public final class Bench {
             }
             result.put("sink_mb", fmt(sink.bytes.get() / 1e6, 1));
             result.put("batch", batch);
+            result.put("cpu_s", fmt(logship.cpuSeconds() - cpuBefore, 1));
             memory(logship, events);
         }
         report();
@@ -462,7 +470,6 @@ public final class Bench {
     }
 
     private void memory(LogshipProcess logship, long events) throws Exception {
-        result.put("cpu_s", fmt(logship.cpuSeconds(), 1));
         result.put("peak_rss_mb", String.valueOf(logship.peakRssKb() / 1024));
         if (events > 0) {
             result.put("rss_at_25_50_100_mb", logship.rssAt(0.25, events) / 1024 + "/" + logship.rssAt(0.5, events) / 1024

@@ -16,6 +16,9 @@ import jdk.jfr.consumer.RecordingFile;
  * stack (total), by thread and by code area; allocation samples by class and by allocating method.
  *
  *   JfrTop recording.jfr [rows]
+ *
+ * When the driver left {@code recording.jfr.window} (epoch ms of the measured upload's start and end), only
+ * events inside it count: JVM start-up and the warm-up upload are left out.
  */
 final class JfrTop {
 
@@ -54,7 +57,21 @@ final class JfrTop {
         long allocated = 0;
         long gcNanos = 0;
         int gcs = 0;
+        Path window = Path.of(args[0] + ".window");
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        if (java.nio.file.Files.exists(window)) {
+            String[] times = java.nio.file.Files.readString(window).trim().split(" ");
+            from = Long.parseLong(times[0]);
+            to = Long.parseLong(times[1]);
+            System.out.printf("measured upload only: %.1f s of the recording%n", (to - from) / 1000.0);
+        }
+        Map<String, Long> selfByCaller = new HashMap<>();
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
+            long at = event.getStartTime().toEpochMilli();
+            if (at < from || at > to) {
+                continue;
+            }
             String type = event.getEventType().getName();
             if (type.equals("jdk.ExecutionSample")) {
                 List<RecordedFrame> frames = frames(event.getStackTrace());
@@ -63,6 +80,7 @@ final class JfrTop {
                 }
                 samples++;
                 add(self, method(frames.get(0)), 1);
+                add(selfByCaller, firstOwnFrame(frames), 1);
                 Set<String> seen = new HashSet<>();
                 for (RecordedFrame frame : frames) {
                     if (seen.add(method(frame))) {
@@ -96,6 +114,7 @@ final class JfrTop {
         print("CPU by code area (top frame's owner; JDK frames count for the caller that is not JDK)", areas, samples, rows);
         print("CPU by thread", threads, samples, rows);
         print("CPU self (top frame)", self, samples, rows);
+        print("CPU self, JDK frames counted for their first non-JDK caller", selfByCaller, samples, rows);
         print("CPU total (method anywhere on the stack)", total, samples, rows);
         print("Threads waiting in native code (sockets, files, epoll): jdk.NativeMethodSample", natives, nativeSamples, rows);
         System.out.println("## Blocking over JFR's thresholds, milliseconds in all, by kind and first non-JDK frame");

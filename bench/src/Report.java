@@ -35,7 +35,7 @@ final class Report {
         md.append("Machine:\n\n```\n").append(Files.readString(Path.of(args[1])).strip()).append("\n```\n\n");
 
         md.append("| scenario | what | events | seconds | events/s | MB/s in | peak RSS MB | heap live max MB | "
-                + "logship CPU s | events per CPU-s | load at start | notes |\n");
+                + "logship CPU s (measured upload) | events per CPU-s | load at start | notes |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         List<String> names = new ArrayList<>(WHAT.keySet());
         r.byName.keySet().stream().filter(n -> !names.contains(n) && !n.equals("latency")).forEach(names::add);
