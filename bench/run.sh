@@ -63,7 +63,7 @@ scenario() {
   local name=$1 attempt
   shift
   for attempt in 1 2; do
-    log "$name${attempt/#1/}"
+    log "$name$([[ $attempt == 2 ]] && echo " (second try)")"
     if bench "$@" --name "$name" --work "$WORK" --results "$RESULTS" 2>"$OUT/$name.err"; then
       return 0
     fi
