@@ -1,0 +1,535 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark driver: one scenario per call, each appending one result line to the results file.
+ * bench/run.sh calls it scenario by scenario; see docs/BENCHMARKS.md.
+ *
+ *   gen        --data DIR --out DIR --events N [--big-bytes B]     make the input files
+ *   logship    --name N --file F --events N [--protocol udp] [--batch B] [--content-type T] [--gzip]
+ *              [--jvm "-Xmx256m ..."] [--env K=V,K=V]               upload F, wait until the sink has every event
+ *   latency    --count N [--warmup W]                               single-event uploads, upload -> sink
+ *   baseline   --file F --events N                                  a plain socket copy of F to the same sink
+ *   syslog-ng  --file F --events N --mode plain|json                syslog-ng forwarding F to the same sink
+ *   es         --es URL --file F --events N --probe F               logship into Elasticsearch (USE_LOGSTASH=false)
+ *   es-bulk    --es URL --file F --events N                         the same events by curl _bulk
+ *   common: --jar target/logship.jar --work DIR --results FILE
+ *   report, chart, jfr-top, write-docs, free-port: see those classes
+ */
+public final class Bench {
+
+    private static final long MINUTES_30 = TimeUnit.MINUTES.toNanos(30);
+
+    private final Map<String, String> args;
+    private final Map<String, String> result = new LinkedHashMap<>();
+
+    private final String loadAtStart = loadAverage();
+
+    private Bench(Map<String, String> args) {
+        this.args = args;
+    }
+
+    /** The 1-minute load average: a benchmark on a machine that is busy with something else reads low. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 1; i < argv.length; i++) {
+            String key = argv[i].substring(2);
+            boolean flag = i + 1 == argv.length || argv[i + 1].startsWith("--");
+            args.put(key, flag ? "true" : argv[++i]);
+        }
+        Bench bench = new Bench(args);
+        switch (argv[0]) {
+            case "gen" -> bench.gen();
+            case "logship" -> bench.logship();
+            case "latency" -> bench.latency();
+            case "baseline" -> bench.baseline();
+            case "syslog-ng" -> bench.syslogNg();
+            case "es" -> bench.elasticsearch();
+            case "es-bulk" -> bench.elasticsearchBulk();
+            case "report" -> Report.main(Arrays.copyOfRange(argv, 1, argv.length));
+            case "chart" -> Chart.main(Arrays.copyOfRange(argv, 1, argv.length));
+            case "jfr-top" -> JfrTop.main(Arrays.copyOfRange(argv, 1, argv.length));
+            case "write-docs" -> WriteDocs.main(Arrays.copyOfRange(argv, 1, argv.length));
+            case "free-port" -> System.out.println(LogshipProcess.freePort());
+            default -> throw new IllegalArgumentException("unknown scenario " + argv[0]);
+        }
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    private void gen() throws IOException {
+        Path data = Path.of(args.get("data"));
+        Path out = Path.of(args.get("out"));
+        long events = Long.parseLong(args.get("events"));
+        Path ndjson = DataFiles.repeat(List.of(data.resolve("loghub.ndjson")), events, 0, out.resolve("events.ndjson"));
+        DataFiles.gzip(ndjson, out.resolve("events.ndjson.gz"));
+        List<Path> logs;
+        try (var files = Files.list(data.resolve("loghub"))) {
+            logs = files.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+        }
+        DataFiles.repeat(logs, events, 0, out.resolve("text.log"));
+        DataFiles.repeat(List.of(data.resolve("loghub.ndjson")), 1000, 0, out.resolve("probe.ndjson"));
+        long big = Long.parseLong(args.getOrDefault("big-bytes", "0"));
+        if (big > 0) {
+            DataFiles.repeat(List.of(data.resolve("loghub.ndjson")), 0, big, out.resolve("big.ndjson"));
+        }
+        System.out.println("inputs in " + out);
+    }
+
+    // ---------------------------------------------------------------- logship -> counting sink
+
+    private void logship() throws Exception {
+        Path file = Path.of(args.get("file"));
+        long events = Long.parseLong(args.get("events"));
+        boolean udp = "udp".equals(args.get("protocol"));
+        boolean gzip = args.containsKey("gzip");
+        String batch = args.getOrDefault("batch", "100");
+        try (CountingSink sink = udp ? CountingSink.udp() : CountingSink.tcp();
+             LogshipProcess logship = startLogship(sink, udp ? "udp" : "tcp", batch, sink.lines::get)) {
+            warmUp(logship, sink, udp);
+            double cpuBefore = logship.cpuSeconds();
+            HttpRequest.Builder request = logship.upload("&wait=true",
+                    args.getOrDefault("content-type", "application/x-ndjson"));
+            if (gzip) {
+                request.header("Content-Encoding", "gzip");
+            }
+            long start = System.nanoTime();
+            CompletableFuture<HttpResponse<String>> response = LogshipProcess.HTTP.sendAsync(
+                    request.POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+            long end;
+            if (udp) {
+                String body = response.get(30, TimeUnit.MINUTES).body();
+                end = sink.awaitQuiet(TimeUnit.SECONDS.toNanos(1));
+                long sent = number(body, "sent_logstash");
+                result.put("answer_received", String.valueOf(number(body, "received")));
+                result.put("sent", String.valueOf(sent));
+                result.put("received", String.valueOf(sink.lines.get()));
+                result.put("received_ratio", fmt(sink.lines.get() / (double) Math.max(1, sent), 4));
+                result.put("datagrams", String.valueOf(sink.datagrams.get()));
+            } else {
+                end = awaitSink(sink, events, response);
+                check(response.get(5, TimeUnit.MINUTES));
+            }
+            if (args.containsKey("jfr")) {
+                // the profile covers the measured upload only (see JfrTop)
+                long now = System.currentTimeMillis();
+                Files.writeString(Path.of(args.get("jfr") + ".window"),
+                        (now - (System.nanoTime() - start) / 1_000_000) + " " + (now - (System.nanoTime() - end) / 1_000_000));
+            }
+            result.put("first_event_s", fmt((sink.firstNanos - start) / 1e9, 2));
+            long inputBytes = gzip ? Long.parseLong(args.getOrDefault("raw-bytes", "0")) : Files.size(file);
+            throughput(events, inputBytes, end - start);
+            if (gzip) {
+                result.put("gzip_bytes", String.valueOf(Files.size(file)));
+            }
+            result.put("sink_mb", fmt(sink.bytes.get() / 1e6, 1));
+            result.put("batch", batch);
+            result.put("cpu_s", fmt(logship.cpuSeconds() - cpuBefore, 1));
+            memory(logship, events);
+        }
+        report();
+    }
+
+    /**
+     * The first events of the input (plain, even for the gzip run) uploaded once before the measured upload, so
+     * that the figures are of the JIT-compiled steady state rather than of the first seconds of a JVM.
+     */
+    private void warmUp(LogshipProcess logship, CountingSink sink, boolean udp) throws Exception {
+        int events = Integer.parseInt(args.getOrDefault("warmup-events", "0"));
+        if (events == 0) {
+            return;
+        }
+        Path source = Path.of(args.getOrDefault("warmup-file", args.get("file")));
+        StringBuilder body = new StringBuilder();
+        try (var lines = Files.lines(source)) {
+            lines.limit(events).forEach(line -> body.append(line).append('\n'));
+        }
+        check(LogshipProcess.HTTP.send(logship.upload("&wait=true", args.getOrDefault("content-type", "application/x-ndjson"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString()));
+        if (udp) {
+            sink.awaitQuiet(TimeUnit.SECONDS.toNanos(1));
+        } else {
+            sink.awaitLines(events, TimeUnit.MINUTES.toNanos(5));
+        }
+        sink.reset();
+        result.put("warmup_events", String.valueOf(events));
+    }
+
+    private LogshipProcess startLogship(CountingSink sink, String protocol, String batch,
+                                        java.util.function.LongSupplier progress) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LOGSTASH_PORT", String.valueOf(sink == null ? 9 : sink.port()));
+        env.put("LOGSTASH_PROTOCOL", protocol);
+        env.put("LOGSTASH_BATCH_SIZE", batch);
+        if (args.containsKey("env")) {
+            for (String pair : args.get("env").split(",")) {
+                env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        List<String> jvm = new ArrayList<>();
+        if (args.containsKey("jvm")) {
+            jvm.addAll(Arrays.asList(args.get("jvm").trim().split("\\s+")));
+        }
+        if (args.containsKey("jfr")) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + args.get("jfr"));
+        }
+        Path work = Path.of(args.get("work")).resolve(name());
+        deleteTree(work);
+        result.put("name", name());
+        return LogshipProcess.start(Path.of(args.getOrDefault("jar", "target/logship.jar")), work, env, jvm, progress);
+    }
+
+    /** Waits for the sink, but gives up at once when the upload itself failed. */
+    private static long awaitSink(CountingSink sink, long events, CompletableFuture<HttpResponse<String>> response)
+            throws Exception {
+        long deadline = System.nanoTime() + MINUTES_30;
+        while (!sink.waitFor(events, TimeUnit.MILLISECONDS.toNanos(100))) {
+            if (response.isDone()) {
+                check(response.get());  // a refused upload: no use waiting
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the sink has " + sink.lines.get() + " of " + events + " events");
+            }
+        }
+        return sink.lastNanos;
+    }
+
+    // ---------------------------------------------------------------- single-event latency
+
+    private void latency() throws Exception {
+        int count = Integer.parseInt(args.getOrDefault("count", "200"));
+        int warmup = Integer.parseInt(args.getOrDefault("warmup", "20"));
+        List<String> events = Files.readAllLines(Path.of(args.get("file"))).subList(0, count + warmup);
+        long[] arrival = new long[count];
+        long[] answered = new long[count];
+        try (CountingSink sink = CountingSink.tcp();
+             LogshipProcess logship = startLogship(sink, "tcp", args.getOrDefault("batch", "100"), sink.lines::get)) {
+            for (int i = 0; i < count + warmup; i++) {
+                long before = sink.lines.get();
+                long start = System.nanoTime();
+                HttpResponse<String> response = LogshipProcess.HTTP.send(logship.upload("", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(events.get(i) + "\n")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                long done = System.nanoTime();
+                check(response);
+                long at = sink.awaitLines(before + 1, TimeUnit.SECONDS.toNanos(30));
+                if (i >= warmup) {
+                    arrival[i - warmup] = at - start;
+                    answered[i - warmup] = done - start;
+                }
+            }
+            Arrays.sort(arrival);
+            Arrays.sort(answered);
+            result.put("events", String.valueOf(count));
+            result.put("warmup", String.valueOf(warmup));
+            result.put("p50_ms", fmt(percentile(arrival, 0.50) / 1e6, 2));
+            result.put("p99_ms", fmt(percentile(arrival, 0.99) / 1e6, 2));
+            result.put("max_ms", fmt(arrival[count - 1] / 1e6, 2));
+            result.put("http_202_p50_ms", fmt(percentile(answered, 0.50) / 1e6, 2));
+            memory(logship, 0);
+        }
+        report();
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+    }
+
+    // ---------------------------------------------------------------- raw socket copy
+
+    private void baseline() throws Exception {
+        Path file = Path.of(args.get("file"));
+        long events = Long.parseLong(args.get("events"));
+        result.put("name", name());
+        int repeat = Integer.parseInt(args.getOrDefault("repeat", "3"));
+        long[] nanos = new long[repeat];
+        for (int i = 0; i < repeat; i++) {
+            try (CountingSink sink = CountingSink.tcp()) {
+                long start = System.nanoTime();
+                copyToSocket(file, sink.port());
+                nanos[i] = sink.awaitLines(events, MINUTES_30) - start;
+            }
+        }
+        Arrays.sort(nanos);
+        throughput(events, Files.size(file), nanos[repeat / 2]);
+        result.put("note", "median of " + repeat);
+        report();
+    }
+
+    private static void copyToSocket(Path file, int port) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+             InputStream in = Files.newInputStream(file);
+             OutputStream out = socket.getOutputStream()) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- syslog-ng forwarding the same file
+
+    private void syslogNg() throws Exception {
+        Path file = Path.of(args.get("file"));
+        long events = Long.parseLong(args.get("events"));
+        String mode = args.getOrDefault("mode", "plain");
+        Path work = Path.of(args.get("work")).resolve(name()).toAbsolutePath();
+        deleteTree(work);
+        Files.createDirectories(work);
+        result.put("name", name());
+        try (CountingSink sink = CountingSink.tcp()) {
+            int in = LogshipProcess.freePort();
+            Files.writeString(work.resolve("syslog-ng.conf"), syslogNgConfig(in, sink.port(), mode));
+            Process syslog = new ProcessBuilder("syslog-ng", "-F", "--no-caps", "-f", work.resolve("syslog-ng.conf").toString(),
+                    "-R", work.resolve("persist").toString(), "-p", work.resolve("pid").toString(),
+                    "-c", work.resolve("ctl").toString())
+                    .redirectErrorStream(true).redirectOutput(work.resolve("syslog-ng.log").toFile()).start();
+            try {
+                awaitListening(in, syslog, work.resolve("syslog-ng.log"));
+                long start = System.nanoTime();
+                copyToSocket(file, in);
+                long end = sink.awaitLines(events, MINUTES_30);
+                throughput(events, Files.size(file), end - start);
+                result.put("peak_rss_mb", String.valueOf(peakRssMb(syslog.pid())));
+                result.put("sink_mb", fmt(sink.bytes.get() / 1e6, 1));
+            } finally {
+                syslog.destroy();
+                syslog.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        report();
+    }
+
+    /** plain: lines forwarded as they are. json: parsed and re-serialized with added fields, as logship does. */
+    private static String syslogNgConfig(int in, int out, String mode) throws IOException, InterruptedException {
+        Process version = new ProcessBuilder("syslog-ng", "--version").redirectErrorStream(true).start();
+        String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("Config version: (\\S+)").matcher(text);
+        String configVersion = m.find() ? m.group(1) : "3.35";
+        String template = mode.equals("json")
+                ? "$(format-json --key .json.* --rekey .json.* --shift 6 tenant_id=bench source=bench"
+                  + " event_id=${UNIQID} ingested_at=${R_ISODATE})\\n"
+                : "$MSG\\n";
+        return "@version: " + configVersion + "\n"
+                + "options { threaded(yes); use-uniqid(yes); stats-freq(0); log-msg-size(1048576); keep-hostname(yes); };\n"
+                + "source s_in { network(transport(\"tcp\") ip(\"127.0.0.1\") port(" + in + ") flags(no-parse)"
+                + " log-iw-size(100000) log-fetch-limit(1000)); };\n"
+                + (mode.equals("json") ? "parser p_json { json-parser(prefix(\".json.\")); };\n" : "")
+                + "destination d_sink { network(\"127.0.0.1\" transport(\"tcp\") port(" + out + ")"
+                + " template(\"" + template + "\") log-fifo-size(100000)); };\n"
+                + "log { source(s_in); " + (mode.equals("json") ? "parser(p_json); " : "")
+                + "destination(d_sink); flags(flow-control); };\n";
+    }
+
+    private static void awaitListening(int port, Process process, Path log) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("syslog-ng exited: " + Files.readString(log));
+            }
+            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("syslog-ng does not listen on " + port);
+    }
+
+    // ---------------------------------------------------------------- Elasticsearch
+
+    private void elasticsearch() throws Exception {
+        String es = args.get("es");
+        long events = Long.parseLong(args.get("events"));
+        args.put("env", "USE_LOGSTASH=false,ELASTICSEARCH_HOSTS=" + es);
+        try (LogshipProcess logship = startLogship(null, "tcp", args.getOrDefault("batch", "100"),
+                () -> esCount(es, "logs-bench-*"))) {
+            // a small upload first: tells whether this logship writes to Elasticsearch at all
+            String probe = check(LogshipProcess.HTTP.send(logship.upload("&wait=true", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofFile(Path.of(args.get("probe")))).build(),
+                    HttpResponse.BodyHandlers.ofString())).body();
+            refresh(es);
+            long probeCount = esCount(es, "logs-bench-*");
+            if (number(probe, "sent_elasticsearch") == 0 || probeCount == 0) {
+                result.put("status", "not_available");
+                result.put("note", "probe of 1000 events: " + probeCount + " in Elasticsearch, logship answered "
+                        + probe.replaceAll("[\\t\\n]", " ").replaceAll("\"errors\":\\[.*", ""));
+            } else {
+                long start = System.nanoTime();
+                HttpResponse<String> response = LogshipProcess.HTTP.send(logship.upload("&wait=true", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofFile(Path.of(args.get("file")))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                check(response);
+                long end = awaitEsCount(es, "logs-bench-*", probeCount + events);
+                result.put("status", "ok");
+                throughput(events, Files.size(Path.of(args.get("file"))), end - start);
+            }
+            memory(logship, 0);
+        }
+        report();
+    }
+
+    private void elasticsearchBulk() throws Exception {
+        String es = args.get("es");
+        Path file = Path.of(args.get("file"));
+        long events = Long.parseLong(args.get("events"));
+        int chunk = Integer.parseInt(args.getOrDefault("chunk", "5000"));
+        Path work = Path.of(args.get("work")).resolve(name());
+        deleteTree(work);
+        Files.createDirectories(work);
+        result.put("name", name());
+        // the request bodies are made before the clock starts: only Elasticsearch's side is timed
+        List<Path> bodies = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file);
+        for (int from = 0; from < lines.size(); from += chunk) {
+            StringBuilder body = new StringBuilder();
+            for (int i = from; i < Math.min(lines.size(), from + chunk); i++) {
+                body.append("{\"index\":{\"_index\":\"bench-bulk\",\"_id\":\"").append(i).append("\"}}\n")
+                        .append(lines.get(i)).append('\n');
+            }
+            Path path = work.resolve("bulk-" + bodies.size() + ".ndjson");
+            Files.writeString(path, body);
+            bodies.add(path);
+        }
+        long start = System.nanoTime();
+        for (Path body : bodies) {
+            Process curl = new ProcessBuilder("curl", "-s", "-H", "Content-Type: application/x-ndjson",
+                    "--data-binary", "@" + body, es + "/_bulk?filter_path=errors").redirectErrorStream(true).start();
+            String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (curl.waitFor() != 0 || !answer.contains("\"errors\":false")) {
+                throw new IllegalStateException("_bulk failed: " + answer);
+            }
+        }
+        long end = awaitEsCount(es, "bench-bulk", events);
+        throughput(events, Files.size(file), end - start);
+        result.put("chunk", String.valueOf(chunk));
+        report();
+    }
+
+    private static long awaitEsCount(String es, String index, long expected) throws Exception {
+        long deadline = System.nanoTime() + MINUTES_30;
+        while (esCount(es, index) < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(index + " has " + esCount(es, index) + " of " + expected + " documents");
+            }
+            refresh(es);
+        }
+        return System.nanoTime();
+    }
+
+    private static void refresh(String es) throws IOException, InterruptedException {
+        LogshipProcess.HTTP.send(HttpRequest.newBuilder(URI.create(es + "/_refresh")).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private static long esCount(String es, String index) {
+        try {
+            String body = LogshipProcess.HTTP.send(HttpRequest.newBuilder(URI.create(es + "/" + index + "/_count"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return Math.max(0, number(body, "count"));
+        } catch (IOException | InterruptedException e) {
+            return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    private void throughput(long events, long inputBytes, long nanos) {
+        double seconds = nanos / 1e9;
+        result.put("events", String.valueOf(events));
+        result.put("seconds", fmt(seconds, 3));
+        result.put("events_per_s", String.valueOf(Math.round(events / seconds)));
+        result.put("mb_per_s", fmt(inputBytes / 1e6 / seconds, 1));
+    }
+
+    private void memory(LogshipProcess logship, long events) throws Exception {
+        result.put("peak_rss_mb", String.valueOf(logship.peakRssKb() / 1024));
+        if (events > 0) {
+            result.put("rss_at_25_50_100_mb", logship.rssAt(0.25, events) / 1024 + "/" + logship.rssAt(0.5, events) / 1024
+                    + "/" + logship.rssAt(1.0, events) / 1024);
+        }
+        logship.close();
+        long[] heap = logship.heapMb();
+        result.put("heap_used_max_mb", String.valueOf(heap[0]));
+        result.put("heap_live_max_mb", String.valueOf(heap[1]));
+        result.put("heap_committed_max_mb", String.valueOf(heap[2]));
+        if (args.containsKey("jvm")) {
+            result.put("jvm", args.get("jvm"));
+        }
+    }
+
+    private static long peakRssMb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    private void report() throws IOException {
+        result.put("load_at_start", loadAtStart);
+        StringBuilder line = new StringBuilder();
+        result.forEach((k, v) -> line.append(line.length() == 0 ? "" : "\t").append(k).append('=').append(v));
+        System.out.println(line);
+        if (args.containsKey("results")) {
+            Files.writeString(Path.of(args.get("results")), line + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    private String name() {
+        return args.getOrDefault("name", "run");
+    }
+
+    private static HttpResponse<String> check(HttpResponse<String> response) {
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+        }
+        return response;
+    }
+
+    static long number(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*(\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static String fmt(double value, int decimals) {
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

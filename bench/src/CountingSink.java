@@ -1,0 +1,158 @@
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Stands in for Logstash and only counts json_lines (newlines), so that what is measured is the sender.
+ * TCP: any number of connections, one thread each. UDP: one socket; what the kernel drops is not counted.
+ */
+final class CountingSink implements AutoCloseable {
+
+    final AtomicLong lines = new AtomicLong();
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong datagrams = new AtomicLong();
+    volatile long firstNanos;   // System.nanoTime() of the first line's arrival
+    volatile long lastNanos;    // ... and of the latest one
+    private final java.nio.channels.Channel channel;
+    private final int port;
+
+    private CountingSink(java.nio.channels.Channel channel, int port) {
+        this.channel = channel;
+        this.port = port;
+    }
+
+    static CountingSink tcp() throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        CountingSink sink = new CountingSink(server, server.socket().getLocalPort());
+        daemon("sink-accept", () -> {
+            while (server.isOpen()) {
+                try {
+                    SocketChannel client = server.accept();
+                    daemon("sink-tcp", () -> sink.readTcp(client));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return sink;
+    }
+
+    static CountingSink udp() throws IOException {
+        DatagramChannel socket = DatagramChannel.open();
+        // as large as the kernel allows (net.core.rmem_max): a small buffer is where UDP loses events
+        socket.setOption(StandardSocketOptions.SO_RCVBUF, 64 << 20);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        CountingSink sink = new CountingSink(socket, ((InetSocketAddress) socket.getLocalAddress()).getPort());
+        daemon("sink-udp", () -> {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            while (socket.isOpen()) {
+                try {
+                    buf.clear();
+                    socket.receive(buf);
+                    sink.datagrams.incrementAndGet();
+                    sink.count(buf.array(), buf.position());
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return sink;
+    }
+
+    private void readTcp(SocketChannel client) {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        try (client) {
+            int n;
+            while ((n = client.read(buf)) >= 0) {
+                count(buf.array(), n);
+                buf.clear();
+            }
+        } catch (IOException ignored) {
+            // the sender closed or the sink is closing
+        }
+    }
+
+    private void count(byte[] data, int length) {
+        int newlines = 0;
+        for (int i = 0; i < length; i++) {
+            if (data[i] == '\n') {
+                newlines++;
+            }
+        }
+        bytes.addAndGet(length);
+        if (newlines > 0) {
+            long now = System.nanoTime();
+            if (lines.getAndAdd(newlines) == 0 || firstNanos == 0) {
+                firstNanos = now;
+            }
+            lastNanos = now;
+        }
+    }
+
+    /** Forgets what arrived so far: after a warm-up upload. */
+    void reset() {
+        firstNanos = 0;
+        lines.set(0);
+        bytes.set(0);
+        datagrams.set(0);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Waits until {@code expected} lines have arrived; returns the arrival time of the last one. */
+    long awaitLines(long expected, long timeoutNanos) throws TimeoutException {
+        if (!waitFor(expected, timeoutNanos)) {
+            throw new TimeoutException("the sink has " + lines.get() + " of " + expected + " lines");
+        }
+        return lastNanos;
+    }
+
+    /** @return whether {@code expected} lines arrived within the time */
+    boolean waitFor(long expected, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (lines.get() < expected) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(20_000);
+        }
+        return true;
+    }
+
+    /** UDP: waits until nothing has arrived for {@code quietNanos}; returns the arrival time of the last line. */
+    long awaitQuiet(long quietNanos) {
+        long seen = -1;
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quietNanos) {
+            long now = lines.get();
+            if (now != seen) {
+                seen = now;
+                since = System.nanoTime();
+            }
+            LockSupport.parkNanos(10_000_000);
+        }
+        return lastNanos;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    private static void daemon(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
