@@ -16,7 +16,7 @@ import io.logship.monitor.ForwarderStatistics;
 import io.logship.monitor.MonitorApi;
 import io.logship.ship.JsonLinesEncoder;
 import io.logship.ship.LogstashConnection;
-import io.logship.ship.LogstashFrames;
+import io.logship.ship.DatagramPacker;
 import io.logship.upload.UploadReceiver;
 import io.logship.upload.UploadStore;
 import org.apache.camel.CamelConfiguration;
@@ -49,7 +49,7 @@ public class LogshipBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (!logstashProtocol.equalsIgnoreCase("tcp") && !logstashProtocol.equalsIgnoreCase("udp")) {
+        if (!logstashProtocol.equals("tcp") && !logstashProtocol.equals("udp")) {
             throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstashProtocol);
         }
         if (batchSize < 1) {
@@ -70,7 +70,7 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("spool", spool);
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
         registry.bind("eventEncoder", new EventEncoder());
-        registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes));
+        registry.bind("datagramPacker", new DatagramPacker(udpMaxBytes));
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder());
         registry.bind("udpEncoder", JsonLinesEncoder.forUdp());

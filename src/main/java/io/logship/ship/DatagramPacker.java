@@ -6,24 +6,19 @@ import java.util.List;
 import io.logship.event.EventBatch;
 
 /**
- * How a batch is cut for the wire. TCP takes the batch as one write. A UDP datagram holds whole lines only
- * and never more than {@code maxDatagramBytes}; an event that alone exceeds it is its own frame, which the
- * ship route sends to the fallback path instead (it is never truncated).
+ * Cuts a batch into UDP datagrams: whole lines only and never more than {@code maxDatagramBytes}. An
+ * event that alone exceeds it is a datagram of its own that the ship route sends to the fallback path
+ * instead: it is never truncated.
  */
-public class LogstashFrames {
+public class DatagramPacker {
 
-    private final boolean udp;
     private final int maxDatagramBytes;
 
-    public LogstashFrames(String protocol, int maxDatagramBytes) {
-        this.udp = "udp".equalsIgnoreCase(protocol);
+    public DatagramPacker(int maxDatagramBytes) {
         this.maxDatagramBytes = maxDatagramBytes;
     }
 
-    public List<EventBatch> frames(EventBatch batch) {
-        if (!udp) {
-            return List.of(batch);
-        }
+    public List<EventBatch> datagrams(EventBatch batch) {
         List<EventBatch> frames = new ArrayList<>();
         int from = 0;
         int bytes = 0;
@@ -42,8 +37,8 @@ public class LogstashFrames {
         return frames;
     }
 
-    /** A frame that cannot go as one datagram: a single event larger than the limit. */
-    public boolean oversized(EventBatch frame) {
-        return udp && frame.size() > maxDatagramBytes;
+    /** A single event larger than the limit. */
+    public boolean oversized(EventBatch datagram) {
+        return datagram.size() > maxDatagramBytes;
     }
 }
