@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.util.regex.Pattern;
 
 /**
  * {@code @timestamp} on the wire: ISO-8601 UTC with milliseconds, read from ISO-8601 text or epoch
@@ -33,6 +34,10 @@ public final class EventTimestamp {
             .parseDefaulting(ChronoField.OFFSET_SECONDS, 0)
             .toFormatter();
 
+    // ISO-8601 allows a comma as the decimal sign, and log4j's and Python logging's defaults write one
+    // ("2015-10-18 18:01:47,978"); java.time only reads a full stop.
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("(:\\d\\d),(?=\\d)");
+
     // Epoch values before 2001-09-09 in seconds (1e9) are more likely counters than timestamps.
     private static final double MIN_EPOCH_SECONDS = 1e9;
     private static final double MAX_EPOCH_SECONDS = 1e11;
@@ -52,6 +57,7 @@ public final class EventTimestamp {
         }
         char first = s.charAt(0);
         if (s.length() >= 10 && s.charAt(4) == '-' && Character.isDigit(first)) {
+            s = DECIMAL_COMMA.matcher(s).replaceFirst("$1.");
             try {
                 return format(OffsetDateTime.parse(s, ISO).toInstant());
             } catch (DateTimeParseException e) {
