@@ -16,7 +16,7 @@ import io.logship.monitor.ForwarderStatistics;
 import io.logship.monitor.MonitorApi;
 import io.logship.ship.JsonLinesEncoder;
 import io.logship.ship.LogstashConnection;
-import io.logship.ship.DatagramPacker;
+import io.logship.ship.LogstashFrames;
 import io.logship.upload.UploadReceiver;
 import io.logship.upload.UploadStore;
 import org.apache.camel.CamelConfiguration;
@@ -70,7 +70,7 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("spool", spool);
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
         registry.bind("eventEncoder", new EventEncoder());
-        registry.bind("datagramPacker", new DatagramPacker(udpMaxBytes));
+        registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes));
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder());
         registry.bind("udpEncoder", JsonLinesEncoder.forUdp());

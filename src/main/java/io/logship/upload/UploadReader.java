@@ -78,11 +78,16 @@ public final class UploadReader implements Iterator<LineBatch>, AutoCloseable {
             int lineStart = size;
             long lineBytes = 0;
             boolean complete = false;
+            boolean crLf = false;
             while (!complete && fill()) {
                 int nl = indexOf(buf, pos, limit, (byte) '\n');
                 int end = nl < 0 ? limit : nl;
                 int n = end - pos;
-                if (lineBytes + n <= maxEventBytes) {
+                if (n > 0) {
+                    crLf = buf[end - 1] == '\r';
+                }
+                // one byte over the limit is still copied: it may be the CR of a CRLF break, not part of the event
+                if (lineBytes + n <= maxEventBytes + 1L) {
                     if (size + n > data.length) {
                         data = Arrays.copyOf(data, Math.max(data.length * 2, size + n));
                     }
@@ -93,16 +98,17 @@ public final class UploadReader implements Iterator<LineBatch>, AutoCloseable {
                 advance(nl < 0 ? n : n + 1);
                 complete = nl >= 0;
             }
-            int lineEnd = size;
-            if (lineEnd > lineStart && data[lineEnd - 1] == '\r') {
-                lineEnd--;
+            if (crLf) {
                 lineBytes--;
             }
             if (lineBytes > maxEventBytes) {
                 size = lineStart;
                 rejected.add(new LineBatch.RejectedLine(line,
                         "line of " + lineBytes + " bytes exceeds MAX_EVENT_BYTES (" + maxEventBytes + ")"));
-            } else if (isBlank(data, lineStart, lineEnd)) {
+                continue;
+            }
+            int lineEnd = crLf ? size - 1 : size;
+            if (isBlank(data, lineStart, lineEnd)) {
                 size = lineStart;
             } else {
                 starts[count] = lineStart;

@@ -112,7 +112,7 @@ public class UploadReceiver {
     private long persist(InputStream in, Path content, String format) throws IOException {
         InputStream source = new BufferedInputStream(in, 1 << 16);
         skipBom(source);
-        boolean array = format.equals("json") || (format.isEmpty() && firstNonSpace(source) == '[');
+        boolean array = format.equals("json") || (format.isEmpty() && startsLikeArrayOfObjects(source));
         Path target = array ? content.resolveSibling("received.json") : content;
         long bytes = 0;
         Utf8Check utf8 = new Utf8Check();
@@ -198,14 +198,27 @@ public class UploadReceiver {
         }
     }
 
-    private static int firstNonSpace(InputStream in) throws IOException {
+    /**
+     * {@code [} then {@code {} or {@code ]}: a JSON array of objects. A bare {@code [} is not enough: plain-text
+     * logs often start with one ({@code [Sun Dec 04 04:47:44 2005] [notice] ...}, Apache's error log).
+     */
+    private static boolean startsLikeArrayOfObjects(InputStream in) throws IOException {
         in.mark(1 << 16);
+        int[] seen = {0};
+        boolean array = nextNonSpace(in, seen) == '[';
+        if (array) {
+            int next = nextNonSpace(in, seen);
+            array = next == '{' || next == ']';
+        }
+        in.reset();
+        return array;
+    }
+
+    private static int nextNonSpace(InputStream in, int[] seen) throws IOException {
         int c;
-        int seen = 0;
         do {
             c = in.read();
-        } while (c != -1 && Character.isWhitespace(c) && ++seen < (1 << 16) - 1);
-        in.reset();
+        } while (c != -1 && Character.isWhitespace(c) && ++seen[0] < (1 << 16) - 2);
         return c;
     }
 

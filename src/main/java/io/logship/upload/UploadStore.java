@@ -170,17 +170,22 @@ public class UploadStore {
         return status(upload.id()).view();
     }
 
-    /** Uploads accepted but not completed before the last stop, oldest first. */
+    /**
+     * Uploads accepted but not completed before the last stop, oldest first. An upload this run accepted itself
+     * is already being processed: it is left alone (the timer that calls this fires after the API is open).
+     */
     public List<Upload> recover() throws IOException {
         List<UploadStatus> unfinished = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 Path file = dir.resolve("status.json");
-                if (!Files.exists(file)) {
+                if (!Files.exists(file) || uploads.containsKey(dir.getFileName().toString())) {
                     continue;
                 }
                 UploadStatus status = JSON.readValue(file.toFile(), UploadStatus.class);
-                uploads.put(status.upload().id(), status);
+                if (uploads.putIfAbsent(status.upload().id(), status) != null) {
+                    continue;
+                }
                 if (!"completed".equals(status.status()) && Files.exists(content(status.upload().id()))) {
                     unfinished.add(status);
                 }

@@ -103,9 +103,16 @@ public final class LogshipApp implements AutoCloseable {
 
     public HttpResponse<String> upload(String token, String contentType, byte[] body, String query) throws IOException,
             InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/api/v1/logs/upload/" + (query == null ? "" : "?" + query))))
+        return post("/api/v1/logs/upload/" + (query == null ? "" : "?" + query), token, contentType,
+                HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    /** A POST to any path, with any body (a publisher of unknown length is sent chunked). */
+    public HttpResponse<String> post(String path, String token, String contentType, HttpRequest.BodyPublisher body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(body);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

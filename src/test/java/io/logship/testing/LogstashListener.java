@@ -28,7 +28,8 @@ public final class LogstashListener implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    // not a CopyOnWriteArrayList: that copies every event received so far on each arrival
+    private final List<JsonNode> events = new ArrayList<>();
     private final List<Integer> datagramSizes = new CopyOnWriteArrayList<>();
     private final List<String> undecodable = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
@@ -66,8 +67,17 @@ public final class LogstashListener implements AutoCloseable {
         return tcp != null ? tcp.getLocalPort() : udp.getLocalPort();
     }
 
+    /** A snapshot of the events received so far, in arrival order. */
     public List<JsonNode> events() {
-        return events;
+        synchronized (events) {
+            return new ArrayList<>(events);
+        }
+    }
+
+    public int eventCount() {
+        synchronized (events) {
+            return events.size();
+        }
     }
 
     public List<Integer> datagramSizes() {
@@ -83,8 +93,8 @@ public final class LogstashListener implements AutoCloseable {
     }
 
     public List<JsonNode> awaitEvents(int count, Duration timeout) throws InterruptedException {
-        LogshipApp.await(timeout, () -> events.size() >= count);
-        return new ArrayList<>(events);
+        LogshipApp.await(timeout, () -> eventCount() >= count);
+        return events();
     }
 
     private void acceptTcp() {
@@ -149,7 +159,9 @@ public final class LogstashListener implements AutoCloseable {
         try {
             JsonNode node = JSON.readTree(data, offset, length);
             if (node != null && node.isObject()) {
-                events.add(node);
+                synchronized (events) {
+                    events.add(node);
+                }
                 return;
             }
         } catch (IOException ignored) {

@@ -6,19 +6,24 @@ import java.util.List;
 import io.logship.event.EventBatch;
 
 /**
- * Cuts a batch into UDP datagrams: whole lines only and never more than {@code maxDatagramBytes}. An
- * event that alone exceeds it is a datagram of its own that the ship route sends to the fallback path
- * instead: it is never truncated.
+ * How a batch is cut for the wire. TCP takes the batch as one write. A UDP datagram holds whole lines only
+ * and never more than {@code maxDatagramBytes}; an event that alone exceeds it is its own frame, which the
+ * ship route sends to the fallback path instead (it is never truncated).
  */
-public class DatagramPacker {
+public class LogstashFrames {
 
+    private final boolean udp;
     private final int maxDatagramBytes;
 
-    public DatagramPacker(int maxDatagramBytes) {
+    public LogstashFrames(String protocol, int maxDatagramBytes) {
+        this.udp = "udp".equalsIgnoreCase(protocol);
         this.maxDatagramBytes = maxDatagramBytes;
     }
 
-    public List<EventBatch> datagrams(EventBatch batch) {
+    public List<EventBatch> frames(EventBatch batch) {
+        if (!udp) {
+            return List.of(batch);
+        }
         List<EventBatch> frames = new ArrayList<>();
         int from = 0;
         int bytes = 0;
@@ -37,8 +42,8 @@ public class DatagramPacker {
         return frames;
     }
 
-    /** A single event larger than the limit. */
-    public boolean oversized(EventBatch datagram) {
-        return datagram.size() > maxDatagramBytes;
+    /** A frame that cannot go as one datagram: a single event larger than the limit. */
+    public boolean oversized(EventBatch frame) {
+        return udp && frame.size() > maxDatagramBytes;
     }
 }

@@ -1,0 +1,88 @@
+package io.logship.ship;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.logship.event.EventBatch;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LogstashFramesTest {
+
+    /** A batch of json_lines documents, each {@code {"m":"xxx"}\n} padded to the given total size. */
+    private static EventBatch batch(int... sizes) {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        int[] ends = new int[sizes.length];
+        long[] lines = new long[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            String doc = "{\"m\":\"" + "x".repeat(sizes[i] - 9) + "\"}\n";
+            data.writeBytes(doc.getBytes(StandardCharsets.UTF_8));
+            ends[i] = data.size();
+            lines[i] = 10 + i;
+        }
+        byte[] bytes = data.toByteArray();
+        return new EventBatch("u", "t", bytes, bytes.length, ends, lines, sizes.length, 77, 88);
+    }
+
+    @Test
+    void tcpSendsTheBatchAsOneWrite() {
+        LogstashFrames frames = new LogstashFrames("tcp", 100);
+        EventBatch batch = batch(500, 50, 800);
+        assertEquals(List.of(batch), frames.frames(batch));
+        assertFalse(frames.oversized(batch));
+    }
+
+    @Test
+    void udpDatagramsHoldWholeLinesUpToTheLimit() {
+        LogstashFrames frames = new LogstashFrames("UDP", 100);
+        EventBatch batch = batch(40, 40, 20, 30, 100, 10, 90, 60, 40);
+        List<EventBatch> cut = frames.frames(batch);
+        assertEquals(List.of(3, 1, 1, 2, 2), cut.stream().map(EventBatch::count).toList());
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        List<Long> lines = new ArrayList<>();
+        for (EventBatch frame : cut) {
+            assertTrue(frame.size() <= 100, "frame of " + frame.size() + " bytes");
+            assertFalse(frames.oversized(frame));
+            byte[] bytes = frame.bytes();
+            assertEquals(frame.size(), bytes.length);
+            assertEquals('\n', bytes[bytes.length - 1], "a frame ends at a line end");
+            joined.writeBytes(bytes);
+            for (int i = 0; i < frame.count(); i++) {
+                lines.add(frame.line(i));
+                assertTrue(frame.document(i).startsWith("{\"m\":"));
+            }
+            assertEquals("u", frame.uploadId());
+            assertEquals(77, frame.resumeOffset());
+        }
+        assertArrayEquals(batch.bytes(), joined.toByteArray(), "every byte once, in order");
+        assertEquals(List.of(10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L), lines);
+    }
+
+    @Test
+    void anEventLargerThanTheLimitIsAFrameOfItsOwnMarkedOversized() {
+        LogstashFrames frames = new LogstashFrames("udp", 100);
+        List<EventBatch> cut = frames.frames(batch(30, 250, 30, 30));
+        assertEquals(List.of(1, 1, 2), cut.stream().map(EventBatch::count).toList());
+        assertFalse(frames.oversized(cut.get(0)));
+        assertTrue(frames.oversized(cut.get(1)));
+        assertEquals(250, cut.get(1).size());
+        assertEquals(11, cut.get(1).line(0));
+        assertFalse(frames.oversized(cut.get(2)));
+    }
+
+    @Test
+    void aBatchThatFitsIsSentAsIs() {
+        LogstashFrames frames = new LogstashFrames("udp", 8192);
+        EventBatch batch = batch(100, 100);
+        List<EventBatch> cut = frames.frames(batch);
+        assertEquals(1, cut.size());
+        assertSame(batch, cut.get(0));
+    }
+}

@@ -1,0 +1,103 @@
+package io.logship.upload;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.logship.api.ApiError;
+import io.logship.auth.Tenant;
+import io.logship.event.EventBatch;
+import io.logship.event.EventEncoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UploadStoreTest {
+
+    @TempDir
+    Path dataDir;
+
+    private Upload accept(UploadStore store, String content) throws Exception {
+        String id = store.newId();
+        Path file = store.content(id);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Upload upload = new Upload(id, "acme", "s", null, false, Files.size(file));
+        store.accept(upload);
+        return upload;
+    }
+
+    /** Processes one batch as the route does: read, encode, deliver, checkpoint. */
+    private static void processOneBatch(UploadStore store, Upload upload) throws Exception {
+        try (UploadReader reader = store.reader(upload)) {
+            LineBatch lines = reader.next();
+            store.read(lines);
+            EventBatch batch = new EventEncoder().encode(lines);
+            store.sentToLogstash(batch, false);
+            store.checkpoint(batch);
+        }
+    }
+
+    @Test
+    void anUnfinishedUploadOfAnEarlierRunIsRecoveredAtItsCheckpoint() throws Exception {
+        UploadStore before = new UploadStore(dataDir, 2, 1000);
+        Upload upload = accept(before, "l1\nl2\nl3\nl4\nl5\n");
+        processOneBatch(before, upload);
+        before.save(before.status(upload.id()));   // as the periodic save would have
+
+        UploadStore after = new UploadStore(dataDir, 2, 1000);   // a restart
+        List<Upload> recovered = after.recover();
+        assertEquals(List.of(upload), recovered);
+        assertEquals(2, after.status(upload.id()).resumeLine());
+        try (UploadReader reader = after.reader(upload)) {
+            LineBatch next = reader.next();
+            assertEquals(3, next.lines()[0], "continues after the checkpoint, not from the start");
+        }
+        assertEquals(2L, after.result(upload).get("sent_logstash"));
+    }
+
+    @Test
+    void completedUploadsAreNotRecovered() throws Exception {
+        UploadStore before = new UploadStore(dataDir, 10, 1000);
+        Upload upload = accept(before, "a\n");
+        processOneBatch(before, upload);
+        before.completed(upload);
+        assertFalse(Files.exists(before.content(upload.id())), "the content of a completed upload is deleted");
+
+        UploadStore after = new UploadStore(dataDir, 10, 1000);
+        assertEquals(List.of(), after.recover());
+        assertEquals("completed", after.result(upload).get("status"), "its status is still served");
+    }
+
+    @Test
+    void uploadsThisRunAcceptedAreNotRecoveredAgain() throws Exception {
+        // the resume-uploads timer runs shortly after start: an upload accepted and in progress by then
+        // must not be processed a second time (its batches would reach Logstash twice)
+        UploadStore store = new UploadStore(dataDir, 2, 1000);
+        Upload inProgress = accept(store, "l1\nl2\nl3\nl4\n");
+        processOneBatch(store, inProgress);
+        UploadStatus live = store.status(inProgress.id());
+
+        assertEquals(List.of(), store.recover());
+        assertTrue(live == store.status(inProgress.id()), "the live status is not replaced by the one on disk");
+        assertEquals(2L, store.result(inProgress).get("received"));
+    }
+
+    @Test
+    void statusIsShownToItsTenantOnly() throws Exception {
+        UploadStore store = new UploadStore(dataDir, 10, 1000);
+        Upload upload = accept(store, "a\n");
+        Map<String, Object> view = store.view(upload.id(), new Tenant("acme", List.of()));
+        assertEquals(upload.id(), view.get("upload_id"));
+        assertEquals("accepted", view.get("status"));
+        ApiError other = assertThrows(ApiError.class, () -> store.view(upload.id(), new Tenant("globex", List.of("admin"))));
+        assertEquals(404, other.status());
+        assertEquals(404, assertThrows(ApiError.class, () -> store.view(null, new Tenant("acme", List.of()))).status());
+    }
+}
