@@ -11,6 +11,7 @@ import org.apache.http.client.config.RequestConfig;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 
 /**
@@ -25,6 +26,7 @@ public class ElasticsearchHealthCheck extends AbstractHealthCheck {
 
     private final RestClient client;
     private final String hosts;
+    private final String shownHosts;
     private final boolean readiness;
     private final RequestOptions options;
 
@@ -32,6 +34,8 @@ public class ElasticsearchHealthCheck extends AbstractHealthCheck {
         super("logship", "elasticsearch");
         this.client = client;
         this.hosts = hosts;
+        // Camel's health JSON escapes messages twice: every slash of a URL would show as a backslash pair
+        this.shownHosts = hosts.replaceAll("[a-zA-Z][a-zA-Z0-9+.-]*://", "").replace("/", "");
         this.readiness = readiness;
         // a probe answers within the connect timeout, not the longer socket timeout meant for Bulk requests
         this.options = RequestOptions.DEFAULT.toBuilder().setRequestConfig(RequestConfig.custom()
@@ -64,8 +68,11 @@ public class ElasticsearchHealthCheck extends AbstractHealthCheck {
             } else {
                 builder.message("Elasticsearch cluster " + health.path("cluster_name").asText() + " is " + status).up();
             }
+        } catch (ResponseException e) {
+            builder.message("Elasticsearch " + shownHosts + " answered " + e.getResponse().getStatusLine().getStatusCode()
+                    + " " + e.getResponse().getStatusLine().getReasonPhrase() + " to the cluster health request").down();
         } catch (Exception e) {
-            builder.message("Elasticsearch " + hosts + " is not reachable: " + ForwarderStatistics.describe(e)).down();
+            builder.message("Elasticsearch " + shownHosts + " is not reachable: " + ForwarderStatistics.describe(e)).down();
         }
     }
 }
