@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.logship.api.ApiResponses;
 import io.logship.auth.Authenticator;
+import io.logship.config.RouteFileReload;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import io.logship.event.EventBatch;
 import io.logship.event.EventEncoder;
@@ -68,8 +69,11 @@ public class LogshipBeans implements CamelConfiguration {
         if (batchSize < 1) {
             throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE must be at least 1");
         }
-        if (routesReload && (routesDir == null || routesDir.isBlank())) {
-            throw new IllegalArgumentException("ROUTES_RELOAD=true needs ROUTES_DIR: routes on the classpath cannot be watched");
+        if (routesReload) {
+            if (routesDir == null || routesDir.isBlank()) {
+                throw new IllegalArgumentException("ROUTES_RELOAD=true needs ROUTES_DIR: routes on the classpath cannot be watched");
+            }
+            context.addService(new RouteFileReload(Path.of(routesDir)));
         }
         Path data = Path.of(dataDir);
         int timeoutMillis = (int) (logstashTimeoutSeconds * 1000);

@@ -89,6 +89,12 @@ class RouteReloadTest {
                 .getBytes(StandardCharsets.UTF_8), null);
         assertEquals(1, upload.get("sent_logstash").asInt());
 
+        // parses, but cannot start: the previous version is put back
+        int failedAgain = reloader.getFailedCounter();
+        write(file, good.replace("constant: \"2\"", "constant: \"3\"").replace("method: report", "method: reportTypo"));
+        LogshipApp.await(Duration.ofSeconds(30), () -> reloader.getFailedCounter() > failedAgain);
+        assertEquals("2", edition(), "the previous monitor route runs again");
+
         // fixed: the next save applies
         write(file, good.replace("constant: \"2\"", "constant: \"3\""));
         LogshipApp.await(Duration.ofSeconds(30), () -> "3".equals(edition()));
