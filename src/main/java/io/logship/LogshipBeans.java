@@ -35,6 +35,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.es.ElasticsearchComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleTypeConverter;
 import org.elasticsearch.client.RestClient;
@@ -43,6 +46,7 @@ import org.elasticsearch.client.RestClient;
 @Configuration
 public class LogshipBeans implements CamelConfiguration {
 
+    @PropertyInject("http.port") int httpPort;
     @PropertyInject("data.dir") String dataDir;
     @PropertyInject("jwt.secret") String jwtSecret;
     @PropertyInject("max.upload.bytes") long maxUploadBytes;
@@ -75,6 +79,14 @@ public class LogshipBeans implements CamelConfiguration {
             }
             context.addService(new RouteFileReload(Path.of(routesDir)));
         }
+        // Camel 4.17 finds the API's port by looking for the only Vert.x server; with MANAGEMENT_PORT apart there are
+        // two, and the platform-http routes would look for a server on the default port 8080 and fail to start
+        context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, new VertxPlatformHttpEngine() {
+            @Override
+            public int getServerPort() {
+                return httpPort;
+            }
+        });
         Path data = Path.of(dataDir);
         int timeoutMillis = (int) (logstashTimeoutSeconds * 1000);
         Registry registry = context.getRegistry();

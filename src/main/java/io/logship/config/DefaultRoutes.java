@@ -1,16 +1,16 @@
 package io.logship.config;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.util.FileUtil;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code java -jar logship.jar --copy-routes DIR}: writes the built-in route files into DIR, the starting
@@ -22,24 +22,24 @@ public final class DefaultRoutes {
     }
 
     /** @return the files written */
-    public static List<Path> copyTo(Path dir) throws Exception {
+    public static List<Path> copyTo(Path dir) throws IOException, URISyntaxException {
         Files.createDirectories(dir);
-        List<Path> written = new ArrayList<>();
-        // Camel's own resolver lists classpath:routes/*.yaml from the jar and from target/classes alike
-        try (DefaultCamelContext context = new DefaultCamelContext()) {
-            for (Resource route : PluginHelper.getPackageScanResourceResolver(context).findResources(RoutesLocation.BUILT_IN)) {
-                Path target = dir.resolve(FileUtil.stripPath(route.getLocation()));
+        URI routes = DefaultRoutes.class.getResource("/routes").toURI();
+        // inside the jar the routes are in a zip file system; in a build (target/classes), on disk
+        try (FileSystem jar = routes.getScheme().equals("jar") ? FileSystems.newFileSystem(routes, Map.of()) : null;
+             Stream<Path> files = Files.list(jar != null ? jar.provider().getPath(routes) : Path.of(routes))) {
+            List<Path> written = new ArrayList<>();
+            for (Path route : files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+                Path target = dir.resolve(route.getFileName().toString());
                 if (Files.exists(target)) {
                     System.out.println("kept     " + target + " (exists)");
                     continue;
                 }
-                try (InputStream in = route.getInputStream()) {
-                    Files.copy(in, target);
-                }
+                Files.copy(route, target);
                 written.add(target);
                 System.out.println("written  " + target);
             }
+            return written;
         }
-        return written;
     }
 }

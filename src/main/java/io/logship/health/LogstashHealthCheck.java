@@ -43,7 +43,9 @@ public class LogstashHealthCheck extends AbstractHealthCheck {
             return;
         }
         if (logstash.check()) {
-            builder.message("Logstash " + logstash.host() + ":" + logstash.port() + " (" + logstash.protocol() + ") is reachable").up();
+            builder.message("udp".equals(logstash.protocol())
+                    ? "Logstash host " + logstash.host() + " resolves (udp: delivery itself is never confirmed)"
+                    : "Logstash " + logstash.host() + ":" + logstash.port() + " (tcp) is reachable").up();
         } else {
             builder.message("Logstash " + logstash.host() + ":" + logstash.port() + " (" + logstash.protocol()
                     + ") is not reachable: " + logstash.lastError() + "; batches go to the fallback path").down();
