@@ -26,7 +26,7 @@ class HealthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        logstash = LogstashListener.tcp();
+        logstash = LogstashListener.tcpOnReservablePort();
         // one spooled batch fills this spool
         app = LogshipApp.start("logstash.port", String.valueOf(logstash.port()), "logstash.max.retries", "0",
                 "spool.max.bytes", "10", "spool.replay.interval", "0.2");
@@ -48,7 +48,7 @@ class HealthTest {
         int port = logstash.port();
         logstash.close();
         HttpResponse<String> health = app.get("/observe/health", null);
-        assertEquals(503, health.statusCode());
+        assertEquals(503, health.statusCode(), health.body());
         JsonNode logstashCheck = check("/observe/health", "logstash");
         assertEquals("DOWN", logstashCheck.path("status").asText());
         assertTrue(logstashCheck.path("message").asText().contains("localhost:" + port + " (tcp) is not reachable"),
