@@ -185,7 +185,9 @@ public class UploadStore {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 Path file = dir.resolve("status.json");
-                if (!Files.exists(file)) {
+                // accepted since this start (the API is up before this runs): a worker has it already, and
+                // resuming it too would process it twice
+                if (!Files.exists(file) || uploads.containsKey(dir.getFileName().toString())) {
                     continue;
                 }
                 UploadStatus status = JSON.readValue(file.toFile(), UploadStatus.class);
