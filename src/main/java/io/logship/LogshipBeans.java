@@ -73,20 +73,8 @@ public class LogshipBeans implements CamelConfiguration {
         if (batchSize < 1) {
             throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE must be at least 1");
         }
-        if (routesReload) {
-            if (routesDir == null || routesDir.isBlank()) {
-                throw new IllegalArgumentException("ROUTES_RELOAD=true needs ROUTES_DIR: routes on the classpath cannot be watched");
-            }
-            context.addService(new RouteFileReload(Path.of(routesDir)));
-        }
-        // Camel 4.17 finds the API's port by looking for the only Vert.x server; with MANAGEMENT_PORT apart there are
-        // two, and the platform-http routes would look for a server on the default port 8080 and fail to start
-        context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, new VertxPlatformHttpEngine() {
-            @Override
-            public int getServerPort() {
-                return httpPort;
-            }
-        });
+        watchRouteFiles(context);
+        pinApiPort(context.getRegistry());
         Path data = Path.of(dataDir);
         int timeoutMillis = (int) (logstashTimeoutSeconds * 1000);
         Registry registry = context.getRegistry();
@@ -127,6 +115,29 @@ public class LogshipBeans implements CamelConfiguration {
         ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, new DeadLetters(data), statistics);
         registry.bind("elasticsearchBulk", bulk);
         registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics));
+    }
+
+    /** ROUTES_RELOAD: edits in ROUTES_DIR apply while running. */
+    private void watchRouteFiles(CamelContext context) throws Exception {
+        if (routesReload) {
+            if (routesDir == null || routesDir.isBlank()) {
+                throw new IllegalArgumentException("ROUTES_RELOAD=true needs ROUTES_DIR: routes on the classpath cannot be watched");
+            }
+            context.addService(new RouteFileReload(Path.of(routesDir)));
+        }
+    }
+
+    /**
+     * Camel 4.17 finds the API's port by looking for the only Vert.x server; with MANAGEMENT_PORT apart there are
+     * two, and the platform-http routes would look for a server on the default port 8080 and fail to start.
+     */
+    private void pinApiPort(Registry registry) {
+        registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, new VertxPlatformHttpEngine() {
+            @Override
+            public int getServerPort() {
+                return httpPort;
+            }
+        });
     }
 
     /**
