@@ -1,14 +1,24 @@
 package io.logship;
 
+import java.nio.file.Path;
+
+import io.logship.config.DefaultRoutes;
 import org.apache.camel.main.Main;
 
-/** Starts logship: routes from {@code routes/*.yaml}, beans from {@link LogshipBeans}, settings from application.properties. */
+/**
+ * Starts logship: routes from {@code routes/*.yaml} (or {@code ROUTES_DIR}), beans from {@link LogshipBeans},
+ * settings from application.properties. {@code --copy-routes DIR} writes the built-in routes to DIR and exits.
+ */
 public final class Logship {
 
     private Logship() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--copy-routes")) {
+            DefaultRoutes.copyTo(Path.of(args[1]));
+            return;
+        }
         Main main = new Main(Logship.class);
         main.run(args);
     }

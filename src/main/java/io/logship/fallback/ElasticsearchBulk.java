@@ -17,6 +17,7 @@ import io.logship.event.EventBatch;
 import io.logship.event.EventId;
 import io.logship.event.TenantIndexName;
 import io.logship.monitor.ForwarderStatistics;
+import io.logship.monitor.LogshipMetrics;
 import io.logship.upload.UploadStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -93,7 +94,7 @@ public class ElasticsearchBulk {
                 String reason = "Elasticsearch refused the document (" + status + "): " + reason(item);
                 deadLetters.write(batch, i, status, reason);
                 uploads.rejected(batch, i, reason, Boolean.TRUE.equals(replay));
-                statistics.rejected(1);
+                statistics.rejected(LogshipMetrics.ELASTICSEARCH_REFUSED, 1);
             }
         }
         uploads.delivered(batch, SINK, sent, Boolean.TRUE.equals(replay));

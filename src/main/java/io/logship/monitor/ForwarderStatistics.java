@@ -11,16 +11,19 @@ import org.apache.camel.Exchange;
 
 /**
  * What the monitor API reports about forwarding. Counted in events; updated by the routes as batches are
- * written or given up on. Reset by {@code DELETE} on the monitor (Prometheus counters are separate and
- * never reset).
+ * written or given up on. Reset by {@code DELETE} on the monitor or the JMX operation. Each fact is also
+ * passed on to the Prometheus meters of {@link LogshipMetrics}, which never reset.
  */
-public class ForwarderStatistics {
+public class ForwarderStatistics implements ForwarderStatisticsMBean {
+
+    public static final String OBJECT_NAME = "io.logship:type=ForwarderStatistics";
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong batchesSent = new AtomicLong();
     private final AtomicLong batchesFailed = new AtomicLong();
     private final AtomicLong sentElasticsearch = new AtomicLong();
+    private final AtomicLong failedElasticsearch = new AtomicLong();
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong redeliveries = new AtomicLong();
@@ -28,19 +31,39 @@ public class ForwarderStatistics {
     private final AtomicReference<Instant> lastErrorAt = new AtomicReference<>();
     private final AtomicReference<Instant> lastSentAt = new AtomicReference<>();
     private volatile Instant since = Instant.now();
+    private final LogshipMetrics metrics;
 
+    public ForwarderStatistics(LogshipMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public ForwarderStatistics() {
+        this(LogshipMetrics.detached());
+    }
+
+    /** A batch reached Logstash. */
     public void sent(EventBatch batch) {
         sent.addAndGet(batch.count());
         batchesSent.incrementAndGet();
         lastSentAt.set(Instant.now());
+        metrics.sent(LogshipMetrics.LOGSTASH, batch.count());
     }
 
     /** Logstash did not take the batch after every redelivery. */
     public void failed(EventBatch batch, Exchange exchange) {
         failed.addAndGet(batch.count());
         batchesFailed.incrementAndGet();
+        metrics.failed(LogshipMetrics.LOGSTASH, batch.count());
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         error(cause == null ? "not delivered to Logstash" : describe(cause));
+    }
+
+    /** Elasticsearch did not take (part of) the batch after every redelivery: it goes to the spool. */
+    public void failedElasticsearch(EventBatch batch, Exchange exchange) {
+        failedElasticsearch.addAndGet(batch.count());
+        metrics.failed(LogshipMetrics.ELASTICSEARCH, batch.count());
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        error("Elasticsearch: " + (cause == null ? "not delivered" : describe(cause)));
     }
 
     public void error(String message) {
@@ -48,32 +71,44 @@ public class ForwarderStatistics {
         lastErrorAt.set(Instant.now());
     }
 
+    /** A redelivery to Logstash (the monitor's {@code redeliveries}). */
     public void redelivered() {
         redeliveries.incrementAndGet();
+        metrics.redelivered(LogshipMetrics.LOGSTASH);
     }
 
+    /** Elasticsearch redeliveries are only counted in Prometheus: the monitor reports on Logstash. */
+    public void redeliveredElasticsearch() {
+        metrics.redelivered(LogshipMetrics.ELASTICSEARCH);
+    }
+
+    /** A Bulk request indexed {@code events} documents. */
     public void sentElasticsearch(int events) {
         sentElasticsearch.addAndGet(events);
+        if (events > 0) {
+            metrics.sent(LogshipMetrics.ELASTICSEARCH, events);
+        }
     }
 
     public void spooled(int events) {
         spooled.addAndGet(events);
+        metrics.spooled(events);
     }
 
-    public void rejected(int events) {
+    /** Refused for good by a sink, for {@code reason} (a {@link LogshipMetrics} reason). */
+    public void rejected(String reason, int events) {
         rejected.addAndGet(events);
+        metrics.rejected(reason, events);
     }
 
-    public String lastError() {
-        return lastError.get();
-    }
-
+    @Override
     public void reset() {
         sent.set(0);
         failed.set(0);
         batchesSent.set(0);
         batchesFailed.set(0);
         sentElasticsearch.set(0);
+        failedElasticsearch.set(0);
         spooled.set(0);
         rejected.set(0);
         redeliveries.set(0);
@@ -92,35 +127,97 @@ public class ForwarderStatistics {
         return Math.round(sent * 10_000.0 / attempted) / 10_000.0;
     }
 
+    /** The monitor API's {@code statistics}; built from the MBean getters so JMX and HTTP show the same numbers. */
     public Map<String, Object> view() {
-        long s = sent.get();
-        long f = failed.get();
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("total_sent", s);
-        view.put("total_failed", f);
-        view.put("success_rate", successRate(s, f));
-        view.put("batches_sent", batchesSent.get());
-        view.put("batches_failed", batchesFailed.get());
-        view.put("sent_elasticsearch", sentElasticsearch.get());
-        view.put("spooled", spooled.get());
-        view.put("rejected", rejected.get());
-        view.put("redeliveries", redeliveries.get());
-        view.put("last_error", lastError.get());
-        view.put("last_error_at", string(lastErrorAt.get()));
-        view.put("last_sent_at", string(lastSentAt.get()));
-        view.put("since", since.toString());
+        view.put("total_sent", getTotalSent());
+        view.put("total_failed", getTotalFailed());
+        view.put("success_rate", getSuccessRate());
+        view.put("batches_sent", getBatchesSent());
+        view.put("batches_failed", getBatchesFailed());
+        view.put("sent_elasticsearch", getSentElasticsearch());
+        view.put("failed_elasticsearch", getFailedElasticsearch());
+        view.put("spooled", getSpooled());
+        view.put("rejected", getRejected());
+        view.put("redeliveries", getRedeliveries());
+        view.put("last_error", getLastError());
+        view.put("last_error_at", getLastErrorAt());
+        view.put("last_sent_at", getLastSentAt());
+        view.put("since", getSince());
         return view;
     }
 
-    public long totalSent() {
+    @Override
+    public long getTotalSent() {
         return sent.get();
     }
 
-    public long totalFailed() {
+    @Override
+    public long getTotalFailed() {
         return failed.get();
     }
 
-    static String describe(Throwable cause) {
+    @Override
+    public double getSuccessRate() {
+        return successRate(sent.get(), failed.get());
+    }
+
+    @Override
+    public long getBatchesSent() {
+        return batchesSent.get();
+    }
+
+    @Override
+    public long getBatchesFailed() {
+        return batchesFailed.get();
+    }
+
+    @Override
+    public long getSentElasticsearch() {
+        return sentElasticsearch.get();
+    }
+
+    @Override
+    public long getFailedElasticsearch() {
+        return failedElasticsearch.get();
+    }
+
+    @Override
+    public long getSpooled() {
+        return spooled.get();
+    }
+
+    @Override
+    public long getRejected() {
+        return rejected.get();
+    }
+
+    @Override
+    public long getRedeliveries() {
+        return redeliveries.get();
+    }
+
+    @Override
+    public String getLastError() {
+        return lastError.get();
+    }
+
+    @Override
+    public String getLastErrorAt() {
+        return string(lastErrorAt.get());
+    }
+
+    @Override
+    public String getLastSentAt() {
+        return string(lastSentAt.get());
+    }
+
+    @Override
+    public String getSince() {
+        return since.toString();
+    }
+
+    public static String describe(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

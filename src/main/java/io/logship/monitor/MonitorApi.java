@@ -44,7 +44,7 @@ public class MonitorApi {
     public Map<String, Object> report() {
         Map<String, Object> health = logstash.health();
         if (health.get("last_error") == null) {
-            health.put("last_error", statistics.lastError());
+            health.put("last_error", statistics.getLastError());
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("health", health);

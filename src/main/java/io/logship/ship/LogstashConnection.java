@@ -8,11 +8,16 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Can Logstash be reached? For TCP, a real connection is opened (and closed at once). UDP has no
  * connection to check: the host must resolve, and the ship route's outcome is the rest of the truth.
  */
 public class LogstashConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogstashConnection.class);
 
     private final String host;
     private final int port;
@@ -32,6 +37,8 @@ public class LogstashConnection {
     }
 
     public synchronized boolean check() {
+        boolean wasConnected = connected;
+        boolean first = checkedAt == null;
         try {
             if ("udp".equals(protocol)) {
                 InetAddress.getByName(host);
@@ -47,6 +54,13 @@ public class LogstashConnection {
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         checkedAt = Instant.now();
+        // only changes are logged: the probe runs every LOGSTASH_CHECK_INTERVAL seconds
+        if (connected && (first || !wasConnected)) {
+            LOG.info("Logstash at {}:{} ({}) is reachable", host, port, protocol);
+        } else if (!connected && (first || wasConnected)) {
+            LOG.warn("Logstash at {}:{} ({}) is not reachable: {}; batches go to the fallback path after their redeliveries",
+                    host, port, protocol, lastError);
+        }
         return connected;
     }
 
@@ -54,8 +68,17 @@ public class LogstashConnection {
         return enabled;
     }
 
+    /** The outcome of the last {@link #check()}; false before the first. */
     public boolean connected() {
         return connected;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public Instant checkedAt() {
+        return checkedAt;
     }
 
     public Map<String, Object> health() {

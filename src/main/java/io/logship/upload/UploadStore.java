@@ -21,6 +21,7 @@ import io.logship.api.ApiError;
 import io.logship.auth.Authenticator;
 import io.logship.auth.Tenant;
 import io.logship.event.EventBatch;
+import io.logship.monitor.LogshipMetrics;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -44,16 +45,22 @@ public class UploadStore {
     private final int maxEventBytes;
     private final Map<String, UploadStatus> uploads = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSaved = new ConcurrentHashMap<>();
+    private final LogshipMetrics metrics;
 
-    public UploadStore(Path dataDir, int batchSize, int maxEventBytes) {
+    public UploadStore(Path dataDir, int batchSize, int maxEventBytes, LogshipMetrics metrics) {
         this.root = dataDir.resolve("uploads");
         this.batchSize = batchSize;
         this.maxEventBytes = maxEventBytes;
+        this.metrics = metrics;
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public UploadStore(Path dataDir, int batchSize, int maxEventBytes) {
+        this(dataDir, batchSize, maxEventBytes, LogshipMetrics.detached());
     }
 
     public String newId() {
@@ -69,6 +76,7 @@ public class UploadStore {
         UploadStatus status = new UploadStatus(upload);
         uploads.put(upload.id(), status);
         save(status);
+        metrics.uploaded(upload.bytes());
         return status;
     }
 
@@ -100,6 +108,10 @@ public class UploadStore {
 
     public void read(LineBatch batch) {
         status(batch.upload().id()).read(batch);
+        metrics.received(batch.count() + batch.rejected().size());
+        if (!batch.rejected().isEmpty()) {
+            metrics.rejected(LogshipMetrics.OVERSIZED_LINE, batch.rejected().size());
+        }
     }
 
     /** The whole batch reached Logstash; {@code replay}: it came from the spool. */
@@ -179,6 +191,8 @@ public class UploadStore {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 Path file = dir.resolve("status.json");
+                // accepted since this start (the API is up before this runs): a worker has it already, and
+                // resuming it too would process it twice
                 if (!Files.exists(file) || uploads.containsKey(dir.getFileName().toString())) {
                     continue;
                 }

@@ -57,6 +57,24 @@ public final class LogstashListener implements AutoCloseable {
         return new LogstashListener(socket, null);
     }
 
+    /**
+     * A TCP listener on a port below the kernel's ephemeral range (32768 and up), for tests that close it and open
+     * it again: while it is closed, no other socket on this shared machine gets that port by chance, neither a
+     * listener bound to port 0 nor a connection's own source port (which would make a closed Logstash look up).
+     */
+    public static LogstashListener tcpOnReservablePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        IOException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try {
+                return tcp(20000 + random.nextInt(10000));
+            } catch (IOException taken) {
+                last = taken;
+            }
+        }
+        throw last;
+    }
+
     public static LogstashListener udp() throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.setReceiveBufferSize(4 << 20);

@@ -1,0 +1,39 @@
+package io.logship.monitor;
+
+/**
+ * {@link ForwarderStatistics} over JMX as {@code io.logship:type=ForwarderStatistics}: the numbers of the
+ * monitor API's {@code statistics} (jconsole, Hawtio through Jolokia), and its reset.
+ */
+public interface ForwarderStatisticsMBean {
+
+    long getTotalSent();
+
+    long getTotalFailed();
+
+    double getSuccessRate();
+
+    long getBatchesSent();
+
+    long getBatchesFailed();
+
+    long getSentElasticsearch();
+
+    long getFailedElasticsearch();
+
+    long getSpooled();
+
+    long getRejected();
+
+    long getRedeliveries();
+
+    String getLastError();
+
+    String getLastErrorAt();
+
+    String getLastSentAt();
+
+    String getSince();
+
+    /** Same as {@code DELETE /api/v1/logs/logstash/monitor/}; Prometheus counters are not affected. */
+    void reset();
+}

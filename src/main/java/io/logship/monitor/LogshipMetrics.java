@@ -1,0 +1,132 @@
+package io.logship.monitor;
+
+import java.util.Map;
+
+import io.logship.fallback.Spool;
+import io.logship.ship.LogstashConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * logship's own Prometheus meters, next to Camel's route metrics in the same registry (served at
+ * {@code /observe/metrics}). Unlike {@link ForwarderStatistics} they never reset: Prometheus computes
+ * rates from monotonic counters and treats a drop as a process restart.
+ *
+ * <p>No tenant label: every tenant would multiply every series, tenants are created by whoever holds a
+ * token, and per-tenant counts are already in the upload status and in Elasticsearch ({@code tenant_id}).
+ *
+ * <p>Every series is registered up front, so it reads 0 instead of being absent until its first event.
+ */
+public class LogshipMetrics {
+
+    public static final String LOGSTASH = "logstash";
+    public static final String ELASTICSEARCH = "elasticsearch";
+    public static final String OVERSIZED_LINE = "oversized_line";
+    public static final String ELASTICSEARCH_REFUSED = "elasticsearch_refused";
+
+    private final Counter received;
+    private final Counter spooled;
+    private final Counter uploadBytes;
+    private final Map<String, Counter> sent;
+    private final Map<String, Counter> failed;
+    private final Map<String, Counter> redeliveries;
+    private final Map<String, Counter> batches;
+    private final Map<String, DistributionSummary> batchSize;
+    private final Map<String, Counter> rejected;
+
+    private final MeterRegistry registry;
+
+    public LogshipMetrics(MeterRegistry registry, String logstashProtocol) {
+        this.registry = registry;
+        received = Counter.builder("logship.events.received").description("Events read from accepted uploads")
+                .register(registry);
+        spooled = Counter.builder("logship.events.spooled").description("Events written to the local spool")
+                .register(registry);
+        uploadBytes = Counter.builder("logship.upload.bytes").description("Bytes of accepted uploads, as stored (after gunzip)")
+                .register(registry);
+        sent = Map.of(
+                LOGSTASH, sentCounter(registry, LOGSTASH, logstashProtocol.toLowerCase()),
+                ELASTICSEARCH, sentCounter(registry, ELASTICSEARCH, "bulk"));
+        failed = perSink(sink -> Counter.builder("logship.events.failed").tag("sink", sink)
+                .description("Events a sink did not take after every redelivery (they go on to the next sink or the spool)")
+                .register(registry));
+        redeliveries = perSink(sink -> Counter.builder("logship.redeliveries").tag("sink", sink)
+                .description("Redelivery attempts of a batch").register(registry));
+        batches = perSink(sink -> Counter.builder("logship.batches").tag("sink", sink)
+                .description("Batches delivered: TCP writes, UDP datagrams, Bulk requests").register(registry));
+        batchSize = perSink(sink -> DistributionSummary.builder("logship.batch.size").baseUnit("events").tag("sink", sink)
+                .description("Events per delivered batch").register(registry));
+        rejected = Map.of(
+                OVERSIZED_LINE, rejectedCounter(registry, OVERSIZED_LINE),
+                ELASTICSEARCH_REFUSED, rejectedCounter(registry, ELASTICSEARCH_REFUSED));
+    }
+
+    /** Meters in a registry nobody scrapes: for beans built outside the application (unit tests, tools). */
+    public static LogshipMetrics detached() {
+        return new LogshipMetrics(new SimpleMeterRegistry(), "tcp");
+    }
+
+    /** Gauges read their value at scrape time from the spool and from the last Logstash check. */
+    public LogshipMetrics gauges(Spool spool, LogstashConnection logstash) {
+        Gauge.builder("logship.spool.batches", spool, Spool::batches).description("Batches waiting in the spool")
+                .register(registry);
+        Gauge.builder("logship.spool.bytes", spool, Spool::bytes).description("Bytes waiting in the spool")
+                .register(registry);
+        Gauge.builder("logship.spool.oldest.age", spool, Spool::oldestAgeSeconds).baseUnit("seconds")
+                .description("Age of the oldest spooled batch, 0 when the spool is empty").register(registry);
+        if (logstash.enabled()) {
+            // the last check's outcome (health probe, monitor or the periodic logstash-probe route): scraping never connects
+            Gauge.builder("logship.logstash.up", logstash, l -> l.connected() ? 1 : 0)
+                    .description("1 when the last connection check to Logstash succeeded").register(registry);
+        }
+        return this;
+    }
+
+    private static Counter sentCounter(MeterRegistry registry, String sink, String protocol) {
+        return Counter.builder("logship.events.sent").tag("sink", sink).tag("protocol", protocol)
+                .description("Events delivered to a sink").register(registry);
+    }
+
+    private static Counter rejectedCounter(MeterRegistry registry, String reason) {
+        return Counter.builder("logship.events.rejected").tag("reason", reason)
+                .description("Events refused for good (kept in the upload status or the dead letters)").register(registry);
+    }
+
+    private static <T> Map<String, T> perSink(java.util.function.Function<String, T> meter) {
+        return Map.of(LOGSTASH, meter.apply(LOGSTASH), ELASTICSEARCH, meter.apply(ELASTICSEARCH));
+    }
+
+    public void received(int events) {
+        received.increment(events);
+    }
+
+    /** One batch of {@code events} reached {@code sink}. */
+    public void sent(String sink, int events) {
+        sent.get(sink).increment(events);
+        batches.get(sink).increment();
+        batchSize.get(sink).record(events);
+    }
+
+    public void failed(String sink, int events) {
+        failed.get(sink).increment(events);
+    }
+
+    public void redelivered(String sink) {
+        redeliveries.get(sink).increment();
+    }
+
+    public void rejected(String reason, int events) {
+        rejected.get(reason).increment(events);
+    }
+
+    public void spooled(int events) {
+        spooled.increment(events);
+    }
+
+    public void uploaded(long bytes) {
+        uploadBytes.increment(bytes);
+    }
+}
