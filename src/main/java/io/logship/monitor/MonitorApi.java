@@ -17,6 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.health.HealthCheck;
 
 /** {@code /api/v1/logs/logstash/monitor/}: health, statistics and configuration; a test message. */
 public class MonitorApi {
@@ -49,9 +50,24 @@ public class MonitorApi {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("health", health);
         report.put("statistics", statistics.view());
+        report.put("elasticsearch", elasticsearch());
         report.put("spool", spool.view());
         report.put("configuration", configuration());
         return report;
+    }
+
+    /** The fallback path as its health check sees it, or {@code enabled: false}. */
+    private Map<String, Object> elasticsearch() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        HealthCheck check = context.getRegistry().lookupByNameAndType("elasticsearchHealthCheck", HealthCheck.class);
+        view.put("enabled", check != null);
+        if (check != null) {
+            HealthCheck.Result result = check.call();
+            view.put("status", result.getState() == HealthCheck.State.UP ? "healthy" : "unhealthy");
+            view.put("message", result.getMessage().orElse(null));
+            view.putAll(result.getDetails());
+        }
+        return view;
     }
 
     /** Sends one event tagged {@code monitor_test} straight to Logstash, without retries or fallback. */
