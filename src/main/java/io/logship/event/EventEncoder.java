@@ -1,43 +1,45 @@
 package io.logship.event;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.logship.upload.LineBatch;
 import io.logship.upload.Upload;
 
 /**
- * Line to event on the wire, the one place where the event schema is made. A JSON object line is copied
- * token by token (no tree is built), its level and {@code @timestamp} normalized in place, and logship's
- * fields appended; any other line becomes {@code {"message": line}}.
+ * Line to event on the wire, the one place where the event schema is made. A JSON object line is
+ * validated token by token and its fields are copied as the raw bytes they were (no tree, no
+ * re-encoding), except {@code level} and {@code @timestamp}, which are normalized, and logship's own
+ * fields, which are replaced; any other line becomes {@code {"message": line}}. Logship's fields are the
+ * same for a whole upload but for the line number, so they are made once per batch.
  */
 public class EventEncoder {
 
     /** Set by logship only: a value in the upload never decides where an event goes or which it is. */
     private static final Set<String> OWN_FIELDS = Set.of("tenant_id", "upload_id", "event_id", "ingested_at");
+    private static final byte[] MESSAGE = bytes("{\"message\":\"");
+    private static final byte[] PARSE_ERROR = bytes("\",\"tags\":[\"parse_error\"]");
 
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .build();
 
     public EventBatch encode(LineBatch lines) throws IOException {
         Upload upload = lines.upload();
-        String ingestedAt = EventTimestamp.format(Instant.now());
+        OwnFields own = new OwnFields(upload, EventTimestamp.format(Instant.now()));
         WireBuffer out = new WireBuffer(lines.data().length + lines.count() * 256);
         int[] ends = new int[lines.count()];
         for (int i = 0; i < lines.count(); i++) {
-            encodeLine(lines.data(), lines.starts()[i], lines.ends()[i], lines.lines()[i], upload, ingestedAt, out);
+            encodeLine(lines.data(), lines.starts()[i], lines.ends()[i], lines.lines()[i], upload.textOnly(), own, out);
             out.write('\n');
             ends[i] = out.size();
         }
@@ -46,78 +48,73 @@ public class EventEncoder {
     }
 
     /** A single event built here rather than read from an upload: the monitor's test message. */
-    public byte[] encodeOne(String message, String tag, Upload upload) throws IOException {
+    public byte[] encodeOne(String message, String tag, Upload upload) {
+        String now = EventTimestamp.format(Instant.now());
         WireBuffer out = new WireBuffer(256);
-        try (JsonGenerator gen = json.createGenerator((OutputStream) out)) {
-            gen.writeStartObject();
-            gen.writeStringField("message", message);
-            gen.writeArrayFieldStart("tags");
-            gen.writeString(tag);
-            gen.writeEndArray();
-            String now = EventTimestamp.format(Instant.now());
-            gen.writeStringField("@timestamp", now);
-            gen.writeStringField("level", "INFO");
-            writeOwnFields(gen, upload, 1, now, false, false);
-            gen.writeEndObject();
-        }
+        out.write(MESSAGE);
+        out.writeEscaped(bytes(message), 0, bytes(message).length);
+        out.write(bytes("\",\"tags\":[\"" + tag + "\"],\"level\":\"INFO\",\"@timestamp\":\"" + now + "\""));
+        new OwnFields(upload, now).write(out, 1, false, false);
         out.write('\n');
         return Arrays.copyOf(out.buffer(), out.size());
     }
 
-    private void encodeLine(byte[] data, int start, int end, long line, Upload upload, String ingestedAt,
-                            WireBuffer out) throws IOException {
+    private void encodeLine(byte[] data, int start, int end, long line, boolean textOnly, OwnFields own, WireBuffer out)
+            throws IOException {
         int first = start;
         while (first < end && (data[first] == ' ' || data[first] == '\t')) {
             first++;
         }
-        boolean looksLikeJson = !upload.textOnly() && first < end && (data[first] == '{' || data[first] == '[');
+        boolean looksLikeJson = !textOnly && first < end && (data[first] == '{' || data[first] == '[');
         if (looksLikeJson) {
             int mark = out.size();
             try {
-                if (copyObject(data, first, end, line, upload, ingestedAt, out)) {
+                if (copyObject(data, first, end, line, own, out)) {
                     return;
                 }
                 out.truncate(mark);
-                writeMessage(data, start, end, false, line, upload, ingestedAt, out);
+                writeMessage(data, start, end, false, line, own, out);
             } catch (IOException parseError) {
                 out.truncate(mark);
-                writeMessage(data, start, end, true, line, upload, ingestedAt, out);
+                writeMessage(data, start, end, true, line, own, out);
             }
             return;
         }
-        writeMessage(data, start, end, false, line, upload, ingestedAt, out);
+        writeMessage(data, start, end, false, line, own, out);
     }
 
     /** @return false when the line is valid JSON but not an object: it is then carried as a message */
-    private boolean copyObject(byte[] data, int start, int end, long line, Upload upload, String ingestedAt,
-                               WireBuffer out) throws IOException {
+    private boolean copyObject(byte[] data, int start, int end, long line, OwnFields own, WireBuffer out)
+            throws IOException {
         try (JsonParser parser = json.createParser(data, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                parser.skipChildren();
+                skipValue(parser);
                 requireEnd(parser);
                 return false;
             }
             String timestamp = null;
-            String timestampFallback = null;
             int timestampRank = Integer.MAX_VALUE;
             String level = null;
             int levelRank = Integer.MAX_VALUE;
             boolean levelWritten = false;
             boolean hasSource = false;
             boolean hasEnvironment = false;
-            JsonGenerator gen = json.createGenerator((OutputStream) out);
-            gen.writeStartObject();
+            out.write('{');
+            boolean empty = true;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                int fieldStart = start + (int) parser.currentTokenLocation().getByteOffset();
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
+                skipValue(parser);
+                int fieldEnd = start + (int) parser.currentLocation().getByteOffset();
                 if (OWN_FIELDS.contains(name)) {
-                    parser.skipChildren();
                     continue;
                 }
                 // an event's own source and environment are its data; the upload's fill in where absent
                 hasSource |= name.equals("source");
                 hasEnvironment |= name.equals("environment");
                 int tsRank = rank(EventTimestamp.SOURCE_FIELDS, name);
+                String replacement = null;
                 if (tsRank >= 0) {
                     String parsed = value == JsonToken.VALUE_STRING ? EventTimestamp.parse(parser.getText())
                             : value.isNumeric() ? EventTimestamp.parseEpoch(parser.getDoubleValue()) : null;
@@ -126,18 +123,18 @@ public class EventEncoder {
                         timestampRank = tsRank;
                     }
                     if (tsRank == 0) {
-                        // @timestamp is rewritten at the end; an unreadable one is kept under another name
+                        // @timestamp is written at the end; an unreadable one is kept under another name
                         if (parsed == null) {
-                            gen.writeFieldName("original_timestamp");
-                            gen.copyCurrentStructure(parser);
+                            empty = comma(out, empty);
+                            out.write(bytes("\"original_timestamp\":"));
+                            out.write(data, valueStart(data, fieldStart, fieldEnd), fieldEnd - valueStart(data, fieldStart, fieldEnd));
                         }
                         continue;
                     }
                 } else if (name.equals("level")) {
                     levelWritten = true;
                     if (value == JsonToken.VALUE_STRING) {
-                        gen.writeStringField("level", LevelTable.normalize(parser.getText()));
-                        continue;
+                        replacement = "\"level\":" + quoted(LevelTable.normalize(parser.getText()));
                     }
                 } else if (value == JsonToken.VALUE_STRING && rank(LevelTable.SOURCE_FIELDS, name) > 0) {
                     int lvRank = rank(LevelTable.SOURCE_FIELDS, name);
@@ -146,50 +143,72 @@ public class EventEncoder {
                         levelRank = lvRank;
                     }
                 }
-                gen.writeFieldName(name);
-                gen.copyCurrentStructure(parser);
+                empty = comma(out, empty);
+                if (replacement != null) {
+                    out.write(bytes(replacement));
+                } else {
+                    out.write(data, fieldStart, fieldEnd - fieldStart);
+                }
             }
             requireEnd(parser);
-            gen.writeStringField("@timestamp", timestamp != null ? timestamp : ingestedAt);
+            comma(out, empty);
+            out.write(bytes("\"@timestamp\":\"" + (timestamp != null ? timestamp : own.ingestedAt) + "\""));
             if (level != null && !levelWritten) {
-                gen.writeStringField("level", level);
+                out.write(bytes(",\"level\":" + quoted(level)));
             }
-            writeOwnFields(gen, upload, line, ingestedAt, hasSource, hasEnvironment);
-            gen.writeEndObject();
-            gen.close();
+            own.write(out, line, hasSource, hasEnvironment);
             return true;
         }
     }
 
-    private void writeMessage(byte[] data, int start, int end, boolean parseError, long line, Upload upload,
-                              String ingestedAt, WireBuffer out) throws IOException {
-        try (JsonGenerator gen = json.createGenerator((OutputStream) out)) {
-            gen.writeStartObject();
-            gen.writeFieldName("message");
-            gen.writeUTF8String(data, start, end - start);
-            if (parseError) {
-                gen.writeArrayFieldStart("tags");
-                gen.writeString("parse_error");
-                gen.writeEndArray();
-            }
-            gen.writeStringField("@timestamp", ingestedAt);
-            writeOwnFields(gen, upload, line, ingestedAt, false, false);
-            gen.writeEndObject();
-        }
+    private static void writeMessage(byte[] data, int start, int end, boolean parseError, long line, OwnFields own,
+                                     WireBuffer out) {
+        out.write(MESSAGE);
+        out.writeEscaped(data, start, end);
+        out.write(parseError ? PARSE_ERROR : new byte[] {'"'});
+        out.write(bytes(",\"@timestamp\":\"" + own.ingestedAt + "\""));
+        own.write(out, line, false, false);
     }
 
-    private static void writeOwnFields(JsonGenerator gen, Upload upload, long line, String ingestedAt,
-                                       boolean hasSource, boolean hasEnvironment) throws IOException {
-        gen.writeStringField("tenant_id", upload.tenantId());
-        if (!hasSource) {
-            gen.writeStringField("source", upload.source());
+    /** Consumes the current value whole, strings included, so that a bad escape anywhere is a parse error. */
+    private static void skipValue(JsonParser parser) throws IOException {
+        int depth = 0;
+        JsonToken token = parser.currentToken();
+        do {
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                depth--;
+            } else if (token == JsonToken.VALUE_STRING) {
+                parser.finishToken();
+            }
+            if (depth > 0) {
+                token = parser.nextToken();
+                if (token == null) {
+                    throw new com.fasterxml.jackson.core.JsonParseException(parser, "unexpected end of the line");
+                }
+            }
+        } while (depth > 0);
+    }
+
+    /** Where the value starts in a raw {@code "name" : value} span. */
+    private static int valueStart(byte[] data, int fieldStart, int fieldEnd) {
+        int i = fieldStart + 1;
+        while (data[i] != '"') {
+            i += data[i] == '\\' ? 2 : 1;
         }
-        if (upload.environment() != null && !hasEnvironment) {
-            gen.writeStringField("environment", upload.environment());
+        i++;
+        while (data[i] == ' ' || data[i] == '\t' || data[i] == ':') {
+            i++;
         }
-        gen.writeStringField("upload_id", upload.id());
-        gen.writeStringField("event_id", EventId.of(upload.id(), line));
-        gen.writeStringField("ingested_at", ingestedAt);
+        return i;
+    }
+
+    private static boolean comma(WireBuffer out, boolean empty) {
+        if (!empty) {
+            out.write(',');
+        }
+        return false;
     }
 
     private static void requireEnd(JsonParser parser) throws IOException {
@@ -207,8 +226,54 @@ public class EventEncoder {
         return -1;
     }
 
+    private static String quoted(String value) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + "\"";
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Logship's fields, the same for every event of a batch but for the line number:
+     * {@code ,"tenant_id":…,"source":…,"environment":…,"upload_id":…,"event_id":"<upload>-<line>","ingested_at":…}.
+     */
+    private static final class OwnFields {
+        private final String ingestedAt;
+        private final byte[] tenant;
+        private final byte[] source;
+        private final byte[] environment;
+        private final byte[] eventIdPrefix;
+        private final byte[] tail;
+
+        OwnFields(Upload upload, String ingestedAt) {
+            this.ingestedAt = ingestedAt;
+            this.tenant = bytes(",\"tenant_id\":" + quoted(upload.tenantId()));
+            this.source = bytes(",\"source\":" + quoted(upload.source()));
+            this.environment = upload.environment() == null ? new byte[0]
+                    : bytes(",\"environment\":" + quoted(upload.environment()));
+            this.eventIdPrefix = bytes(",\"upload_id\":" + quoted(upload.id()) + ",\"event_id\":\""
+                    + EventId.prefix(upload.id()));
+            this.tail = bytes("\",\"ingested_at\":\"" + ingestedAt + "\"}");
+        }
+
+        void write(WireBuffer out, long line, boolean hasSource, boolean hasEnvironment) {
+            out.write(tenant);
+            if (!hasSource) {
+                out.write(source);
+            }
+            if (!hasEnvironment) {
+                out.write(environment);
+            }
+            out.write(eventIdPrefix);
+            out.writeDecimal(line);
+            out.write(tail);
+        }
+    }
+
     /** A byte buffer that can forget a half-written event. */
-    static final class WireBuffer extends OutputStream {
+    static final class WireBuffer {
+        private static final byte[] HEX = bytes("0123456789abcdef");
         private byte[] buf;
         private int size;
 
@@ -216,17 +281,51 @@ public class EventEncoder {
             buf = new byte[Math.max(capacity, 64)];
         }
 
-        @Override
-        public void write(int b) {
+        void write(int b) {
             ensure(1);
             buf[size++] = (byte) b;
         }
 
-        @Override
-        public void write(byte[] b, int off, int len) {
+        void write(byte[] b) {
+            write(b, 0, b.length);
+        }
+
+        void write(byte[] b, int off, int len) {
             ensure(len);
             System.arraycopy(b, off, buf, size, len);
             size += len;
+        }
+
+        void writeDecimal(long value) {
+            write(bytes(Long.toString(value)));
+        }
+
+        /** Raw UTF-8 as the inside of a JSON string: quotes, backslashes and control characters escaped. */
+        void writeEscaped(byte[] b, int from, int to) {
+            ensure((to - from) * 6);
+            for (int i = from; i < to; i++) {
+                byte c = b[i];
+                if (c == '"' || c == '\\') {
+                    buf[size++] = '\\';
+                    buf[size++] = c;
+                } else if (c >= 0 && c < 0x20) {
+                    switch (c) {
+                        case '\n' -> { buf[size++] = '\\'; buf[size++] = 'n'; }
+                        case '\r' -> { buf[size++] = '\\'; buf[size++] = 'r'; }
+                        case '\t' -> { buf[size++] = '\\'; buf[size++] = 't'; }
+                        default -> {
+                            buf[size++] = '\\';
+                            buf[size++] = 'u';
+                            buf[size++] = '0';
+                            buf[size++] = '0';
+                            buf[size++] = HEX[c >> 4];
+                            buf[size++] = HEX[c & 0xF];
+                        }
+                    }
+                } else {
+                    buf[size++] = c;
+                }
+            }
         }
 
         private void ensure(int n) {

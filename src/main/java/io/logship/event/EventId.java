@@ -10,6 +10,11 @@ public final class EventId {
     }
 
     public static String of(String uploadId, long line) {
-        return uploadId + "-" + line;
+        return prefix(uploadId) + line;
+    }
+
+    /** What every id of an upload starts with; the line number follows. */
+    public static String prefix(String uploadId) {
+        return uploadId + "-";
     }
 }
