@@ -37,6 +37,7 @@ class LogstashDownTest {
 
     static int port;
     static LogshipApp app;
+    static String spooledUpload;
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,6 +81,7 @@ class LogstashDownTest {
         assertTrue(elapsedMillis >= backoff, "took " + elapsedMillis + " ms, the backoff alone is " + backoff + " ms");
 
         String uploadId = result.get("upload_id").asText();
+        spooledUpload = uploadId;
         assertEquals("completed", result.get("status").asText());
         assertEquals(7, result.get("received").asInt());
         assertEquals(0, result.get("sent_logstash").asInt());
@@ -136,6 +138,20 @@ class LogstashDownTest {
     @Order(3)
     void uploadsFlowAgainOnceLogstashIsBackOnTheSamePort() throws Exception {
         try (LogstashListener logstash = LogstashListener.tcp(port)) {
+            // first the spool drains: the batch of the first test reaches Logstash, oldest first
+            List<JsonNode> replayed = Events.ofUpload(logstash, spooledUpload, 7);
+            assertEquals("kept 1", replayed.get(0).get("message").asText());
+            LogshipApp.await(java.time.Duration.ofSeconds(20), () -> {
+                try (Stream<Path> spool = Files.list(app.dataDir().resolve("spool"))) {
+                    return spool.findAny().isEmpty();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            JsonNode replayedStatus = LogshipApp.json(app.get("/api/v1/logs/uploads/" + spooledUpload, app.token("acme")));
+            assertEquals(7, replayedStatus.get("sent_logstash").asInt(), replayedStatus.toString());
+            assertEquals(0, replayedStatus.get("spooled").asInt(), replayedStatus.toString());
+
             assertEquals(200, app.send("DELETE", "/api/v1/logs/logstash/monitor/", admin()).statusCode());
             JsonNode result = app.uploadAndWait(app.token("acme"), "text/plain", utf8("back 1\nback 2\nback 3\n"), null);
             assertEquals(3, result.get("sent_logstash").asInt(), result.toString());
