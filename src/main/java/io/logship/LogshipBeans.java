@@ -61,6 +61,7 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("logstash.udp.max.bytes") int udpMaxBytes;
     @PropertyInject("elasticsearch.hosts") String elasticsearchHosts;
     @PropertyInject("elasticsearch.api.version") int elasticsearchApiVersion;
+    @PropertyInject("elasticsearch.bulk.size") int elasticsearchBulkSize;
     @PropertyInject("health.readiness.sinks") boolean sinksInReadiness;
     @PropertyInject("routes.dir") String routesDir;
     @PropertyInject("routes.reload") boolean routesReload;
@@ -70,8 +71,8 @@ public class LogshipBeans implements CamelConfiguration {
         if (!logstashProtocol.equals("tcp") && !logstashProtocol.equals("udp")) {
             throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstashProtocol);
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE must be at least 1");
+        if (batchSize < 1 || elasticsearchBulkSize < 1) {
+            throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE and ELASTICSEARCH_BULK_SIZE must be at least 1");
         }
         watchRouteFiles(context);
         pinApiPort(context.getRegistry());
@@ -83,7 +84,8 @@ public class LogshipBeans implements CamelConfiguration {
                 timeoutMillis, useLogstash);
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
         ForwarderStatistics statistics = new ForwarderStatistics(metrics);
-        UploadStore uploads = new UploadStore(data, batchSize, maxEventBytes, metrics);
+        // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event
+        UploadStore uploads = new UploadStore(data, useLogstash ? batchSize : elasticsearchBulkSize, maxEventBytes, metrics);
         registry.bind("forwarderStatistics", statistics);
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
         registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
