@@ -41,7 +41,7 @@ class CrashResumeTest {
         try (ElasticsearchServer elasticsearch = ElasticsearchServer.start("8.19.21")) {
             Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(httpPort), "DATA_DIR", dataDir.toString(),
                     "JWT_SECRET", SECRET, "USE_LOGSTASH", "false", "ELASTICSEARCH_HOSTS", elasticsearch.url(),
-                    "LOGSTASH_BATCH_SIZE", "500");
+                    "ELASTICSEARCH_BULK_SIZE", "500");
             Process first = startLogship(env, dataDir.resolve("first.log"));
             String uploadId;
             try {

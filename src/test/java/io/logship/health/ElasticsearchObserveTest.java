@@ -20,7 +20,7 @@ class ElasticsearchObserveTest {
     void bulkDeliveriesAreCountedAndTheClusterIsChecked() throws Exception {
         try (ElasticsearchServer es = ElasticsearchServer.start("9.2.4");
              LogshipApp app = LogshipApp.start("elasticsearch.hosts", es.url(), "use.logstash", "false",
-                     "logstash.batch.size", "2")) {
+                     "elasticsearch.bulk.size", "2")) {
             JsonNode check = HealthTest.find(LogshipApp.json(app.get("/observe/health?data=true", null)), "elasticsearch");
             assertEquals("UP", check.path("status").asText(), check.toString());
             assertTrue(check.at("/data/cluster_status").asText().matches("green|yellow"), check.toString());
