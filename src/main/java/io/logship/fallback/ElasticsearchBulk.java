@@ -32,6 +32,7 @@ import org.apache.camel.Variable;
 public class ElasticsearchBulk {
 
     public static final String SINK = "elasticsearch";
+    private static final String PENDING = "bulkPending";
     private static final JsonFactory JSON = new JsonFactory();
 
     private final boolean enabled;
@@ -69,7 +70,7 @@ public class ElasticsearchBulk {
     }
 
     /**
-     * Accounts for every item. Leaves the retryable items as the body and throws, so the route's
+     * Accounts for every item. Keeps the retryable items as {@link #pending} and throws, so the route's
      * redelivery sends only those again; with {@code replay}, the batch came from the spool.
      */
     public void outcome(Exchange exchange, @Variable("bulkItems") List<BulkResponseItem> items,
@@ -99,10 +100,19 @@ public class ElasticsearchBulk {
         }
         uploads.delivered(batch, SINK, sent, Boolean.TRUE.equals(replay));
         statistics.sentElasticsearch(sent);
-        if (!retry.isEmpty()) {
-            exchange.getMessage().setBody(batch.select(retry));
+        if (retry.isEmpty()) {
+            exchange.removeVariable(PENDING);
+        } else {
+            // a variable, not the body: a redelivery starts again from the message as it was
+            exchange.setVariable(PENDING, batch.select(retry));
             throw new RetryableBulkItems(retry.size() + " of " + batch.count() + " documents were not indexed: " + lastRetryReason);
         }
+    }
+
+    /** What is still to be delivered: the items a previous Bulk answer asked to retry, else the whole batch. */
+    public EventBatch pending(Exchange exchange) {
+        EventBatch pending = exchange.getVariable(PENDING, EventBatch.class);
+        return pending != null ? pending : exchange.getMessage().getBody(EventBatch.class);
     }
 
     private static String reason(BulkResponseItem item) {
