@@ -27,6 +27,8 @@ public class EventEncoder {
     private static final Set<String> OWN_FIELDS = Set.of("tenant_id", "upload_id", "event_id", "ingested_at");
     private static final byte[] MESSAGE = bytes("{\"message\":\"");
     private static final byte[] PARSE_ERROR = bytes("\",\"tags\":[\"parse_error\"]");
+    private static final byte[] TIMESTAMP = bytes("\"@timestamp\":\"");
+    private static final byte[] ORIGINAL_TIMESTAMP = bytes("\"original_timestamp\":");
 
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -126,8 +128,9 @@ public class EventEncoder {
                         // @timestamp is written at the end; an unreadable one is kept under another name
                         if (parsed == null) {
                             empty = comma(out, empty);
-                            out.write(bytes("\"original_timestamp\":"));
-                            out.write(data, valueStart(data, fieldStart, fieldEnd), fieldEnd - valueStart(data, fieldStart, fieldEnd));
+                            out.write(ORIGINAL_TIMESTAMP);
+                            int valueStart = valueStart(data, fieldStart, fieldEnd);
+                            out.write(data, valueStart, fieldEnd - valueStart);
                         }
                         continue;
                     }
@@ -152,7 +155,13 @@ public class EventEncoder {
             }
             requireEnd(parser);
             comma(out, empty);
-            out.write(bytes("\"@timestamp\":\"" + (timestamp != null ? timestamp : own.ingestedAt) + "\""));
+            if (timestamp != null) {
+                out.write(TIMESTAMP);
+                out.writeAscii(timestamp);
+                out.write('"');
+            } else {
+                out.write(own.ingestTimestamp);
+            }
             if (level != null && !levelWritten) {
                 out.write(bytes(",\"level\":" + quoted(level)));
             }
@@ -165,8 +174,13 @@ public class EventEncoder {
                                      WireBuffer out) {
         out.write(MESSAGE);
         out.writeEscaped(data, start, end);
-        out.write(parseError ? PARSE_ERROR : new byte[] {'"'});
-        out.write(bytes(",\"@timestamp\":\"" + own.ingestedAt + "\""));
+        if (parseError) {
+            out.write(PARSE_ERROR);
+        } else {
+            out.write('"');
+        }
+        out.write(',');
+        out.write(own.ingestTimestamp);
         own.write(out, line, false, false);
     }
 
@@ -239,7 +253,8 @@ public class EventEncoder {
      * {@code ,"tenant_id":…,"source":…,"environment":…,"upload_id":…,"event_id":"<upload>-<line>","ingested_at":…}.
      */
     private static final class OwnFields {
-        private final String ingestedAt;
+        /** {@code "@timestamp":"<ingest time>"}, for events whose own time is unknown */
+        private final byte[] ingestTimestamp;
         private final byte[] tenant;
         private final byte[] source;
         private final byte[] environment;
@@ -247,7 +262,7 @@ public class EventEncoder {
         private final byte[] tail;
 
         OwnFields(Upload upload, String ingestedAt) {
-            this.ingestedAt = ingestedAt;
+            this.ingestTimestamp = bytes("\"@timestamp\":\"" + ingestedAt + "\"");
             this.tenant = bytes(",\"tenant_id\":" + quoted(upload.tenantId()));
             this.source = bytes(",\"source\":" + quoted(upload.source()));
             this.environment = upload.environment() == null ? new byte[0]
@@ -297,7 +312,14 @@ public class EventEncoder {
         }
 
         void writeDecimal(long value) {
-            write(bytes(Long.toString(value)));
+            writeAscii(Long.toString(value));
+        }
+
+        void writeAscii(String s) {
+            ensure(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                buf[size++] = (byte) s.charAt(i);
+            }
         }
 
         /** Raw UTF-8 as the inside of a JSON string: quotes, backslashes and control characters escaped. */

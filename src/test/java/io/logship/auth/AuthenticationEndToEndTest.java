@@ -11,9 +11,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.Events;
 import io.logship.testing.LogshipApp;
-import io.logship.testing.LogstashListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.logship.testing.WithTcpLogstash;
 import org.junit.jupiter.api.Test;
 
 import static io.logship.testing.Events.utf8;
@@ -22,24 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tokens and tenants at the HTTP API: 401/403 with JSON bodies, and a tenant that comes from the token only. */
-class AuthenticationEndToEndTest {
+class AuthenticationEndToEndTest extends WithTcpLogstash {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-
-    static LogstashListener logstash;
-    static LogshipApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        logstash = LogstashListener.tcp();
-        app = LogshipApp.start("logstash.port", String.valueOf(logstash.port()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.close();
-        logstash.close();
-    }
 
     private static String issue(String tenantId, Instant expires, String... roles) {
         return app.bean("authenticator", Authenticator.class).issue(tenantId, List.of(roles), expires);

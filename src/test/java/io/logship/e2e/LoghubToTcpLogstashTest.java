@@ -10,9 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.Events;
 import io.logship.testing.LogshipApp;
-import io.logship.testing.LogstashListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.logship.testing.WithTcpLogstash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,22 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real loghub data (shared/data) through logship to a real TCP listener: every line arrives once, as DESIGN.md says. */
-class LoghubToTcpLogstashTest {
-
-    static LogstashListener logstash;
-    static LogshipApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        logstash = LogstashListener.tcp();
-        app = LogshipApp.start("logstash.port", String.valueOf(logstash.port()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.close();
-        logstash.close();
-    }
+class LoghubToTcpLogstashTest extends WithTcpLogstash {
 
     @Test
     void everyLoghubNdjsonEventArrivesExactlyOnceNormalized() throws Exception {

@@ -6,9 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.Events;
 import io.logship.testing.LogshipApp;
-import io.logship.testing.LogstashListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.logship.testing.WithTcpLogstash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,24 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /api/v1/logs/logstash/monitor/ with a real Logstash stand-in: health, statistics, configuration, test message, reset. */
-class MonitorApiTest {
+class MonitorApiTest extends WithTcpLogstash {
 
     static final String PATH = "/api/v1/logs/logstash/monitor/";
-
-    static LogstashListener logstash;
-    static LogshipApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        logstash = LogstashListener.tcp();
-        app = LogshipApp.start("logstash.port", String.valueOf(logstash.port()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.close();
-        logstash.close();
-    }
 
     private static String admin() {
         return app.token("ops", "admin");

@@ -9,9 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.Events;
 import io.logship.testing.LogshipApp;
-import io.logship.testing.LogstashListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.logship.testing.WithTcpLogstash;
 import org.junit.jupiter.api.Test;
 
 import static io.logship.testing.Events.utf8;
@@ -20,22 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The upload API of DESIGN.md: multipart and raw bodies, query parameters, paths, the status resource. */
-class UploadApiTest {
-
-    static LogstashListener logstash;
-    static LogshipApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        logstash = LogstashListener.tcp();
-        app = LogshipApp.start("logstash.port", String.valueOf(logstash.port()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.close();
-        logstash.close();
-    }
+class UploadApiTest extends WithTcpLogstash {
 
     @Test
     void multipartWithFileSourceAndEnvironment() throws Exception {

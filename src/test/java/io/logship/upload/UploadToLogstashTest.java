@@ -8,9 +8,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.Events;
 import io.logship.testing.LogshipApp;
-import io.logship.testing.LogstashListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.logship.testing.WithTcpLogstash;
 import org.junit.jupiter.api.Test;
 
 import static io.logship.testing.Events.utf8;
@@ -19,22 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every upload format, end to end: HTTP in, a real TCP listener decoding json_lines out. */
-class UploadToLogstashTest {
-
-    static LogstashListener logstash;
-    static LogshipApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        logstash = LogstashListener.tcp();
-        app = LogshipApp.start("logstash.port", String.valueOf(logstash.port()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.close();
-        logstash.close();
-    }
+class UploadToLogstashTest extends WithTcpLogstash {
 
     @Test
     void ndjsonLinesArriveEnriched() throws Exception {
