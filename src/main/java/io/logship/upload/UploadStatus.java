@@ -70,6 +70,15 @@ public final class UploadStatus {
         status = value;
     }
 
+    /** A failed upload is queued again once: it resumes from its last checkpoint. */
+    synchronized boolean retryIfFailed() {
+        if (!"failed".equals(status)) {
+            return false;
+        }
+        status = "accepted";
+        return true;
+    }
+
     synchronized void read(LineBatch batch) {
         received += batch.count() + batch.rejected().size();
         for (LineBatch.RejectedLine line : batch.rejected()) {

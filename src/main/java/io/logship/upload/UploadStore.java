@@ -174,8 +174,22 @@ public class UploadStore {
         UploadStatus status = status(upload.id());
         status.status("failed");
         save(status);
-        LOG.error("Upload {} failed; its content stays in {} and is retried at the next start",
+        LOG.error("Upload {} failed; its content stays in {} and it is tried again from its last checkpoint",
                 upload.id(), content(upload.id()), cause);
+    }
+
+    /**
+     * Uploads whose processing failed while this process runs (a route reloaded under it, a full disk):
+     * tried again from their last checkpoint, so a passing fault does not wait for a restart.
+     */
+    public List<Upload> retryFailed() {
+        List<Upload> retry = new ArrayList<>();
+        for (UploadStatus status : uploads.values()) {
+            if (Files.exists(content(status.upload().id())) && status.retryIfFailed()) {
+                retry.add(status.upload());
+            }
+        }
+        return retry;
     }
 
     public Map<String, Object> result(Upload upload) {

@@ -45,6 +45,22 @@ class UploadStoreTest {
     }
 
     @Test
+    void aFailedUploadIsTriedAgainOnceAndOnlyWhileItsContentIsThere() throws Exception {
+        UploadStore store = new UploadStore(dataDir, 2, 1000);
+        Upload upload = accept(store, "l1\nl2\nl3\n");
+        store.failed(upload, new IllegalStateException("a route was reloaded under it"));
+        assertEquals("failed", store.result(upload).get("status"));
+
+        assertEquals(List.of(upload), store.retryFailed());
+        assertEquals("accepted", store.result(upload).get("status"));
+        assertEquals(List.of(), store.retryFailed(), "queued once, not on every tick");
+
+        store.failed(upload, new IllegalStateException("again"));
+        java.nio.file.Files.delete(store.content(upload.id()));
+        assertEquals(List.of(), store.retryFailed(), "nothing left to read");
+    }
+
+    @Test
     void anUnfinishedUploadOfAnEarlierRunIsRecoveredAtItsCheckpoint() throws Exception {
         UploadStore before = new UploadStore(dataDir, 2, 1000);
         Upload upload = accept(before, "l1\nl2\nl3\nl4\nl5\n");
