@@ -65,6 +65,10 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("health.readiness.sinks") boolean sinksInReadiness;
     @PropertyInject("routes.dir") String routesDir;
     @PropertyInject("routes.reload") boolean routesReload;
+    // storage and durability
+    @PropertyInject("upload.status.sync.interval") double statusSyncIntervalSeconds;
+    @PropertyInject("upload.retention") double uploadRetentionSeconds;
+    @PropertyInject("elasticsearch.socket.timeout.factor") double elasticsearchSocketTimeoutFactor;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -85,7 +89,10 @@ public class LogshipBeans implements CamelConfiguration {
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
         ForwarderStatistics statistics = new ForwarderStatistics(metrics);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event
-        UploadStore uploads = new UploadStore(data, useLogstash ? batchSize : elasticsearchBulkSize, maxEventBytes, metrics);
+        UploadStore uploads = new UploadStore(data, useLogstash ? batchSize : elasticsearchBulkSize, maxEventBytes,
+                seconds(statusSyncIntervalSeconds), seconds(uploadRetentionSeconds), metrics);
+        // the spool files that the uploads' saved checkpoints do not count (a crash) go before anything replays them
+        uploads.spool(spool);
         registry.bind("forwarderStatistics", statistics);
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
         registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
@@ -107,7 +114,8 @@ public class LogshipBeans implements CamelConfiguration {
 
         boolean elasticsearch = elasticsearchHosts != null && !elasticsearchHosts.isBlank();
         if (elasticsearch) {
-            RestClient client = ElasticsearchClientFactory.create(elasticsearchHosts, elasticsearchApiVersion, timeoutMillis);
+            RestClient client = ElasticsearchClientFactory.create(elasticsearchHosts, elasticsearchApiVersion, timeoutMillis,
+                    (int) (timeoutMillis * elasticsearchSocketTimeoutFactor));
             context.getComponent("elasticsearch", ElasticsearchComponent.class).setClient(client);
             registry.bind("elasticsearchHealthCheck",
                     new ElasticsearchHealthCheck(client, elasticsearchHosts, timeoutMillis, sinksInReadiness));
@@ -116,7 +124,11 @@ public class LogshipBeans implements CamelConfiguration {
                 new SimpleTypeConverter(false, (type, exchange, value) -> ElasticsearchBulk.request((EventBatch) value)));
         ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, new DeadLetters(data), statistics);
         registry.bind("elasticsearchBulk", bulk);
-        registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics));
+        registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics, uploads));
+    }
+
+    private static java.time.Duration seconds(double seconds) {
+        return java.time.Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     /** ROUTES_RELOAD: edits in ROUTES_DIR apply while running. */

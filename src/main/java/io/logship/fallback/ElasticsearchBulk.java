@@ -71,10 +71,10 @@ public class ElasticsearchBulk {
 
     /**
      * Accounts for every item. Keeps the retryable items as {@link #pending} and throws, so the route's
-     * redelivery sends only those again; with {@code replay}, the batch came from the spool.
+     * redelivery sends only those again. The counts go to the batch's account (UploadStore).
      */
-    public void outcome(Exchange exchange, @Variable("bulkItems") List<BulkResponseItem> items,
-                        @Variable("replay") Boolean replay) throws IOException, RetryableBulkItems {
+    public void outcome(Exchange exchange, @Variable("bulkItems") List<BulkResponseItem> items)
+            throws IOException, RetryableBulkItems {
         EventBatch batch = exchange.getMessage().getBody(EventBatch.class);
         if (items == null || items.size() != batch.count()) {
             throw new IllegalStateException("Elasticsearch answered " + (items == null ? 0 : items.size())
@@ -94,11 +94,11 @@ public class ElasticsearchBulk {
             } else {
                 String reason = "Elasticsearch refused the document (" + status + "): " + reason(item);
                 deadLetters.write(batch, i, status, reason);
-                uploads.rejected(batch, i, reason, Boolean.TRUE.equals(replay));
+                uploads.rejected(exchange, batch.line(i), reason);
                 statistics.rejected(LogshipMetrics.ELASTICSEARCH_REFUSED, 1);
             }
         }
-        uploads.delivered(batch, SINK, sent, Boolean.TRUE.equals(replay));
+        uploads.delivered(exchange, SINK, sent);
         statistics.sentElasticsearch(sent);
         if (retry.isEmpty()) {
             exchange.removeVariable(PENDING);

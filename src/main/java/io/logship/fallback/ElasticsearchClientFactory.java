@@ -21,7 +21,7 @@ public final class ElasticsearchClientFactory {
     private ElasticsearchClientFactory() {
     }
 
-    public static RestClient create(String hosts, int apiVersion, int timeoutMillis) {
+    public static RestClient create(String hosts, int apiVersion, int timeoutMillis, int socketTimeoutMillis) {
         HttpHost[] targets = Arrays.stream(hosts.split(","))
                 .map(String::trim)
                 .filter(h -> !h.isEmpty())
@@ -29,7 +29,7 @@ public final class ElasticsearchClientFactory {
                 .map(u -> new HttpHost(u.getHost(), u.getPort() < 0 ? 9200 : u.getPort(), u.getScheme()))
                 .toArray(HttpHost[]::new);
         return RestClient.builder(targets)
-                .setRequestConfigCallback(config -> config.setConnectTimeout(timeoutMillis).setSocketTimeout(timeoutMillis * 6))
+                .setRequestConfigCallback(config -> config.setConnectTimeout(timeoutMillis).setSocketTimeout(socketTimeoutMillis))
                 .setHttpClientConfigCallback(http -> apiVersion >= 9 ? http : http.addInterceptorLast(
                         (HttpRequestInterceptor) (request, context) -> {
                             request.setHeader(HttpHeaders.ACCEPT, COMPATIBLE_WITH_8);

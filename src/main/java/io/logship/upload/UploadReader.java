@@ -1,5 +1,6 @@
 package io.logship.upload;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,9 +15,10 @@ import java.util.NoSuchElementException;
 /**
  * Reads a stored upload as {@link LineBatch}es of {@code batchSize} events, streaming: only one batch and one
  * read buffer are in memory. Blank lines are not events; lines over {@code maxEventBytes} are refused with
- * their number, never truncated.
+ * their number, never truncated. Closeable (not only AutoCloseable): Camel's splitter closes only a
+ * {@link Closeable} iterator when it is done, so the file is released as soon as the upload is.
  */
-public final class UploadReader implements Iterator<LineBatch>, AutoCloseable {
+public final class UploadReader implements Iterator<LineBatch>, Closeable {
 
     private static final int BUFFER = 1 << 16;
 

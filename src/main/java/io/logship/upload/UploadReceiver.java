@@ -97,8 +97,9 @@ public class UploadReceiver {
         String id = store.newId();
         Path content = store.content(id);
         Files.createDirectories(content.getParent());
-        try (InputStream raw = body) {
-            long bytes = persist(gzip ? gunzip(raw) : raw, content, format);
+        // the gzip stream is closed too: its Inflater holds native memory until then
+        try (InputStream raw = body; InputStream decoded = gzip ? gunzip(raw) : raw) {
+            long bytes = persist(decoded, content, format);
             Upload upload = new Upload(id, tenant.id(), source, environment, format.equals("text"), bytes);
             store.accept(upload);
             return upload;

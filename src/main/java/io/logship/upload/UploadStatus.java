@@ -2,24 +2,32 @@ package io.logship.upload;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Where the events of one upload went. Every received event is in exactly one of the counts:
- * received = sent_logstash + sent_elasticsearch + spooled + rejected once the upload is completed.
- * The resume point moves only when a batch is delivered or spooled, so a restart repeats at most one batch.
+ * Where the events of one upload went. Every received event is in exactly one of the counts, at every moment:
+ * received = sent (per sink) + spooled + rejected. The counts change only in two steps, each under this object's
+ * lock: {@link #apply} at a batch's checkpoint (with the resume point) and {@link #settle} when a spooled batch
+ * leaves the spool.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
                 isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class UploadStatus {
 
     public static final int MAX_ERRORS = 20;
+    /** The sinks every status shows, delivered to or not; another sink appears once it took an event. */
+    static final List<String> SINKS = List.of("logstash", "elasticsearch");
+    private static final String SENT = "sent_";
 
     @JsonProperty("upload_id") private final String uploadId;
     @JsonProperty("tenant_id") private final String tenantId;
@@ -29,13 +37,17 @@ public final class UploadStatus {
     private final long bytes;
     private String status = "accepted";
     private long received;
-    @JsonProperty("sent_logstash") private long sentLogstash;
-    @JsonProperty("sent_elasticsearch") private long sentElasticsearch;
+    @JsonIgnore private final Map<String, Long> sent = new LinkedHashMap<>();
     private long spooled;
     private long rejected;
     private final List<Map<String, Object>> errors = new ArrayList<>();
     @JsonProperty("resume_offset") private long resumeOffset;
     @JsonProperty("resume_line") private long resumeLine;
+    @JsonProperty("completed_at") private long completedAt;
+    /** Spool files already counted out of {@code spooled}: replayed again after a crash, they count nothing. */
+    @JsonProperty("settled_spool_files") private final Set<String> settledSpoolFiles = new LinkedHashSet<>();
+    /** Waiting for room in the spool: queued again by the retry timer, not counted as failed. */
+    @JsonIgnore private boolean waiting;
 
     public UploadStatus(Upload upload) {
         this(upload.id(), upload.tenantId(), upload.source(), upload.environment(), upload.textOnly(), upload.bytes());
@@ -68,41 +80,67 @@ public final class UploadStatus {
 
     synchronized void status(String value) {
         status = value;
+        waiting = false;
+        if ("completed".equals(value)) {
+            completedAt = System.currentTimeMillis();
+        }
     }
 
-    /** A failed upload is queued again once: it resumes from its last checkpoint. */
-    synchronized boolean retryIfFailed() {
-        if (!"failed".equals(status)) {
+    /** The spool had no room for a batch: the upload waits (from its checkpoint) until it has. */
+    synchronized void waitForSpool() {
+        status = "accepted";
+        waiting = true;
+    }
+
+    synchronized long completedAt() {
+        return completedAt;
+    }
+
+    /** A failed or waiting upload is queued again once: it resumes from its last checkpoint. */
+    synchronized boolean retry(boolean spoolHasRoom) {
+        if ("failed".equals(status) || (waiting && spoolHasRoom)) {
+            status = "accepted";
+            waiting = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** A batch is accounted for: its counts and the resume point after it, together. */
+    synchronized void apply(BatchAccount account, long offset, long line) {
+        received += account.received();
+        account.sent().forEach((sink, events) -> sent.merge(sink, (long) events, Long::sum));
+        spooled += account.spooled();
+        for (LineBatch.RejectedLine rejectedLine : account.rejectedLines()) {
+            reject(rejectedLine.line(), rejectedLine.reason());
+        }
+        resumeOffset = offset;
+        resumeLine = line;
+    }
+
+    /** Events of a spooled batch were delivered or refused for good: they leave {@code spooled}. */
+    synchronized boolean settle(BatchAccount account) {
+        if (!settledSpoolFiles.add(account.spoolFile())) {
             return false;
         }
-        status = "accepted";
+        spooled -= account.settled();
+        account.sent().forEach((sink, events) -> sent.merge(sink, (long) events, Long::sum));
+        for (LineBatch.RejectedLine rejectedLine : account.rejectedLines()) {
+            reject(rejectedLine.line(), rejectedLine.reason());
+        }
         return true;
     }
 
-    synchronized void read(LineBatch batch) {
-        received += batch.count() + batch.rejected().size();
-        for (LineBatch.RejectedLine line : batch.rejected()) {
-            reject(line.line(), line.reason());
-        }
+    synchronized boolean settled(String spoolFile) {
+        return settledSpoolFiles.contains(spoolFile);
     }
 
-    synchronized void delivered(String sink, int events) {
-        if ("elasticsearch".equals(sink)) {
-            sentElasticsearch += events;
-        } else {
-            sentLogstash += events;
-        }
+    /** The settled file is gone from the spool: nothing can replay it again. */
+    synchronized void forget(String spoolFile) {
+        settledSpoolFiles.remove(spoolFile);
     }
 
-    synchronized void spooled(int events) {
-        spooled += events;
-    }
-
-    synchronized void unspooled(int events) {
-        spooled -= events;
-    }
-
-    synchronized void reject(long line, String reason) {
+    private void reject(long line, String reason) {
         rejected++;
         if (errors.size() < MAX_ERRORS) {
             Map<String, Object> error = new LinkedHashMap<>();
@@ -112,17 +150,30 @@ public final class UploadStatus {
         }
     }
 
-    synchronized void resumeAt(long offset, long line) {
-        resumeOffset = offset;
-        resumeLine = line;
-    }
-
     public synchronized long resumeOffset() {
         return resumeOffset;
     }
 
     public synchronized long resumeLine() {
         return resumeLine;
+    }
+
+    /** {@code sent_logstash}, {@code sent_elasticsearch} and any other sink's count, in status.json and the view. */
+    @JsonAnyGetter
+    synchronized Map<String, Object> sentCounts() {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (String sink : SINKS) {
+            counts.put(SENT + sink, sent.getOrDefault(sink, 0L));
+        }
+        sent.forEach((sink, events) -> counts.put(SENT + sink, events));
+        return counts;
+    }
+
+    @JsonAnySetter
+    synchronized void sentCount(String name, Object value) {
+        if (name.startsWith(SENT) && value instanceof Number events) {
+            sent.put(name.substring(SENT.length()), events.longValue());
+        }
     }
 
     /** The public view of {@code GET /api/v1/logs/uploads/{id}}. */
@@ -136,8 +187,7 @@ public final class UploadStatus {
         }
         view.put("bytes", bytes);
         view.put("received", received);
-        view.put("sent_logstash", sentLogstash);
-        view.put("sent_elasticsearch", sentElasticsearch);
+        view.putAll(sentCounts());
         view.put("spooled", spooled);
         view.put("rejected", rejected);
         view.put("errors", List.copyOf(errors));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.logship.event.EventBatch;
 import io.logship.event.EventEncoder;
 import io.logship.testing.Events;
 import io.logship.testing.LogshipApp;
@@ -41,10 +42,12 @@ class UploadRecoveryTest {
         previous.accept(upload);
         try (UploadReader reader = previous.reader(upload)) {
             LineBatch first = reader.next();
-            previous.read(first);
-            var batch = new EventEncoder().encode(first);
-            previous.sentToLogstash(batch, false);
-            previous.checkpoint(batch);
+            org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+            previous.read(first, exchange);
+            EventBatch batch = new EventEncoder().encode(first);
+            exchange.getMessage().setBody(batch);
+            previous.delivered(exchange, "logstash");
+            previous.checkpoint(batch, exchange);
         }
         previous.save(previous.status(id));
 

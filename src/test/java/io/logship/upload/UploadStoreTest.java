@@ -37,10 +37,12 @@ class UploadStoreTest {
     private static void processOneBatch(UploadStore store, Upload upload) throws Exception {
         try (UploadReader reader = store.reader(upload)) {
             LineBatch lines = reader.next();
-            store.read(lines);
+            org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+            store.read(lines, exchange);
             EventBatch batch = new EventEncoder().encode(lines);
-            store.sentToLogstash(batch, false);
-            store.checkpoint(batch);
+            exchange.getMessage().setBody(batch);
+            store.delivered(exchange, "logstash");
+            store.checkpoint(batch, exchange);
         }
     }
 
