@@ -49,6 +49,8 @@ public class Spool {
     private final ConcurrentSkipListMap<String, Meta> files = new ConcurrentSkipListMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
+    /** A batch was refused for want of room, and no file has left since: the spool is full for its size. */
+    private volatile boolean refused;
 
     /** What the spool needs to know of the uploads to tell a counted batch from a void one after a crash. */
     public interface Ledger {
@@ -230,6 +232,7 @@ public class Spool {
         while (true) {
             long now = bytes.get();
             if (now > 0 && now + size > maxBytes) {
+                refused = true;
                 throw new FullException("the spool is full (" + now + " of " + maxBytes + " bytes, SPOOL_MAX_BYTES); a batch of "
                         + size + " bytes waits until Logstash or Elasticsearch takes spooled batches");
             }
@@ -283,6 +286,7 @@ public class Spool {
         Meta meta = files.remove(name);
         if (meta != null) {
             bytes.addAndGet(-meta.size());
+            refused = false;
         }
     }
 
@@ -290,8 +294,9 @@ public class Spool {
         return files.containsKey(name);
     }
 
+    /** At its bound, or it refused a batch and nothing has left since. */
     public boolean isFull() {
-        return bytes.get() >= maxBytes;
+        return refused || bytes.get() >= maxBytes;
     }
 
     public boolean isEmpty() {

@@ -289,7 +289,7 @@ public class UploadStore implements Spool.Ledger {
      * waiting for room in the spool once it has some: tried again from their last checkpoint.
      */
     public List<Upload> retryFailed() {
-        boolean room = spool == null || !spool.isFull();
+        boolean room = spool == null || !spool.isFull();   // a waiting upload would only be refused again
         List<Upload> retry = new ArrayList<>();
         for (UploadStatus status : uploads.values()) {
             if (Files.exists(content(status.upload().id())) && status.retry(room)) {

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpoolFileTest {
@@ -26,6 +27,10 @@ class SpoolFileTest {
     Path dataDir;
 
     private static EventBatch batch(String uploadId, String... documents) {
+        return batch(uploadId, 0, documents);
+    }
+
+    private static EventBatch batch(String uploadId, long resumeLine, String... documents) {
         StringBuilder data = new StringBuilder();
         int[] ends = new int[documents.length];
         long[] lines = new long[documents.length];
@@ -37,7 +42,7 @@ class SpoolFileTest {
         byte[] bytes = data.toString().getBytes(StandardCharsets.UTF_8);
         // a buffer larger than the batch: only `size` bytes are the batch
         byte[] padded = java.util.Arrays.copyOf(bytes, bytes.length + 16);
-        return new EventBatch(uploadId, "acme", padded, bytes.length, ends, lines, documents.length, 0, 0);
+        return new EventBatch(uploadId, "acme", padded, bytes.length, ends, lines, documents.length, 0, resumeLine);
     }
 
     private List<Path> files() throws Exception {
@@ -92,16 +97,76 @@ class SpoolFileTest {
     }
 
     @Test
-    void survivesARestartAndDropsHalfWrittenFiles() throws Exception {
+    void survivesARestartDropsHalfWrittenFilesAndKeepsWholeOnes() throws Exception {
         Spool spool = new Spool(dataDir, 1 << 20);
-        spool.write(batch("a", "{\"n\":1}"));
-        Files.writeString(dataDir.resolve("spool").resolve("9999999999999-000000001-x.ndjson.tmp"), "half");
+        String kept = spool.write(batch("a", "{\"n\":1}"));
+        Path dir = dataDir.resolve("spool");
+        // a crash between the fsync of a whole batch and its rename leaves it under its temporary name
+        String whole = spool.write(batch("b", "{\"n\":2}", "{\"n\":3}"));
+        Files.move(dir.resolve(whole), dir.resolve(whole + ".tmp"));
+        // a crash in the middle of the write leaves less than the header announces
+        String cut = spool.write(batch("c", "{\"n\":4}", "{\"n\":5}"));
+        byte[] content = Files.readAllBytes(dir.resolve(cut));
+        Files.delete(dir.resolve(cut));
+        Files.write(dir.resolve(cut + ".tmp"), java.util.Arrays.copyOf(content, content.length - 9));
+        Files.writeString(dir.resolve("9999999999999-000000001-x.ndjson.tmp"), "half");
 
         Spool reopened = new Spool(dataDir, 1 << 20);
-        assertEquals(1, reopened.batches());
-        assertEquals(spool.bytes(), reopened.bytes());
+        assertEquals(2, reopened.batches());
+        assertEquals(List.of(kept, whole), files().stream().map(p -> p.getFileName().toString()).toList(),
+                "the whole .tmp is kept under its own name, the cut ones are removed");
         assertEquals("a", reopened.oldest().batch().uploadId());
-        assertEquals(1, files().size(), "the .tmp of an interrupted write is removed");
+        reopened.delete(kept);
+        assertEquals("{\"n\":2}\n{\"n\":3}\n", reopened.oldest().text());
+    }
+
+    /** After a crash, the uploads' saved state decides which files are still spooled. */
+    @Test
+    void atStartFilesTheirUploadsDoNotCountAsSpooledAreRemoved() throws Exception {
+        Spool spool = new Spool(dataDir, 1 << 20);
+        String counted = spool.write(batch("a", 10, "{\"n\":1}"));
+        String pastCheckpoint = spool.write(batch("a", 20, "{\"n\":2}"));
+        String replayed = spool.write(batch("b", 10, "{\"n\":3}"));
+        String cutFrom = spool.write(batch("c", 10, "{\"n\":4}", "{\"n\":5}"));
+        String successor = spool.replace(cutFrom, batch("c", 10, "{\"n\":5}"));
+        Spool.Ledger ledger = new Spool.Ledger() {
+            @Override
+            public boolean settled(String uploadId, String file) {
+                return file.equals(replayed);     // c's partial replay was not counted: its original stays whole
+            }
+
+            @Override
+            public boolean checkpointed(String uploadId, long resumeLine) {
+                return !uploadId.equals("a") || resumeLine <= 10;
+            }
+        };
+
+        Spool reopened = new Spool(dataDir, 1 << 20);
+        reopened.reconcile(ledger);
+        assertEquals(List.of(counted, cutFrom), files().stream().map(p -> p.getFileName().toString()).toList());
+        assertFalse(reopened.contains(pastCheckpoint), "written after a's saved checkpoint: a writes it again when it resumes");
+        assertFalse(reopened.contains(replayed), "b counted it as delivered already");
+        assertFalse(reopened.contains(successor), "cut from a file its upload did not settle: the original is replayed whole");
+        assertEquals(Files.size(dir("spool").resolve(counted)) + Files.size(dir("spool").resolve(cutFrom)), reopened.bytes());
+    }
+
+    @Test
+    void aBatchThatWouldPassTheBoundIsRefusedUnlessTheSpoolIsEmpty() throws Exception {
+        Spool spool = new Spool(dataDir, 100);
+        String big = "{\"message\":\"" + "x".repeat(150) + "\"}";
+        spool.write(batch("a", big));     // larger than the bound, but alone
+        assertTrue(spool.isFull());
+        assertThrows(Spool.FullException.class, () -> spool.write(batch("b", "{\"n\":1}")));
+        assertEquals(1, spool.batches());
+        spool.delete(spool.oldest().name());
+        assertFalse(spool.isFull());
+        spool.write(batch("b", "{\"n\":1}"));
+        assertThrows(Spool.FullException.class, () -> spool.write(batch("c", big)));
+        assertTrue(spool.bytes() <= 100, "within the bound: " + spool.bytes());
+    }
+
+    private Path dir(String name) {
+        return dataDir.resolve(name);
     }
 
     @Test

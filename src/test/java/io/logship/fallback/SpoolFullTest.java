@@ -1,53 +1,108 @@
 package io.logship.fallback;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.LogshipApp;
-import org.apache.camel.test.AvailablePortFinder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.logship.testing.LogstashListener;
 import org.junit.jupiter.api.Test;
 
 import static io.logship.testing.Events.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPOOL_MAX_BYTES: once the spool is full, new uploads get 503 with Retry-After; an accepted upload is still spooled whole. */
+/**
+ * SPOOL_MAX_BYTES is a hard bound: with Logstash down, an accepted upload fills the spool up to it and then waits
+ * at its checkpoint; new uploads get 503 with Retry-After. When Logstash is back, the spool drains, the upload
+ * continues, and every event arrives once. The counts add up at every read on the way (wait, retry, replay).
+ */
 class SpoolFullTest {
 
-    static LogshipApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        app = LogshipApp.start("logstash.port", String.valueOf(AvailablePortFinder.getNextAvailable()),
-                "logstash.max.retries", "0", "spool.max.bytes", "1000");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        app.close();
-    }
+    private static final int EVENTS = 2000;
+    private static final long MAX_BYTES = 60_000;
 
     @Test
-    void fullSpoolRefusesNewUploadsWith503() throws Exception {
-        // accepted while the spool is empty: all of it is spooled, even past the limit
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < 250; i++) {
-            body.append("{\"message\":\"spooled ").append(i).append("\"}\n");
+    void theSpoolStaysWithinItsBoundAndTheAcceptedUploadWaitsThenCompletes() throws Exception {
+        LogstashListener reserved = LogstashListener.tcpOnReservablePort();
+        int port = reserved.port();
+        reserved.close();
+        try (LogshipApp app = LogshipApp.start("logstash.port", String.valueOf(port), "logstash.max.retries", "0",
+                "spool.max.bytes", String.valueOf(MAX_BYTES), "logstash.batch.size", "100",
+                "upload.retry.interval", "0.5", "spool.replay.interval", "0.3")) {
+            String token = app.token("acme");
+            StringBuilder body = new StringBuilder();
+            for (int i = 1; i <= EVENTS; i++) {
+                body.append("{\"seq\":").append(i).append(",\"message\":\"").append("x".repeat(150)).append("\"}\n");
+            }
+            HttpResponse<String> accepted = app.upload(token, "application/x-ndjson", utf8(body.toString()), null);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            String status = "/api/v1/logs/uploads/" + LogshipApp.json(accepted).get("upload_id").asText();
+            AtomicLong largestSpool = new AtomicLong();
+
+            // the upload fills the spool to its bound, then waits
+            LogshipApp.await(Duration.ofSeconds(60), () -> {
+                JsonNode now = read(app, status, token, largestSpool);
+                return app.bean("spool", Spool.class).isFull() && now.get("spooled").asInt() > 0;
+            });
+            for (int i = 0; i < 20; i++) {     // and stays waiting, within the bound, while Logstash is down
+                JsonNode now = read(app, status, token, largestSpool);
+                assertTrue(now.get("received").asInt() < EVENTS, now.toString());
+                Thread.sleep(100);
+            }
+            assertTrue(largestSpool.get() <= MAX_BYTES, "spool " + largestSpool.get() + " bytes, bound " + MAX_BYTES);
+            assertTrue(largestSpool.get() > MAX_BYTES / 2, "the spool was used up to near its bound: " + largestSpool.get());
+
+            HttpResponse<String> refused = app.upload(token, "text/plain", utf8("one more\n"), null);
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertEquals("30", refused.headers().firstValue("Retry-After").orElse(null));
+            assertEquals("spool_full", LogshipApp.json(refused).get("error").asText());
+
+            try (LogstashListener logstash = LogstashListener.tcp(port)) {
+                LogshipApp.await(Duration.ofSeconds(120), () ->
+                        "completed".equals(read(app, status, token, largestSpool).get("status").asText()));
+                JsonNode done = read(app, status, token, largestSpool);
+                assertEquals(EVENTS, done.get("received").asInt(), done.toString());
+                assertEquals(EVENTS, done.get("sent_logstash").asInt(), done.toString());
+                assertEquals(0, done.get("spooled").asInt(), done.toString());
+                List<JsonNode> events = logstash.awaitEvents(EVENTS, Duration.ofSeconds(30));
+                Set<Integer> seqs = new HashSet<>();
+                events.forEach(e -> seqs.add(e.get("seq").asInt()));
+                assertEquals(EVENTS, seqs.size(), "every event arrived");
+                assertEquals(EVENTS, events.size(), "and once");
+            }
+            assertTrue(largestSpool.get() <= MAX_BYTES, "spool " + largestSpool.get() + " bytes, bound " + MAX_BYTES);
         }
-        JsonNode first = app.uploadAndWait(app.token("acme"), "application/x-ndjson", utf8(body.toString()), null);
-        assertEquals(250, first.get("spooled").asInt(), first.toString());
+    }
 
-        HttpResponse<String> refused = app.upload(app.token("acme"), "text/plain", utf8("one more\n"), "wait=true");
-        assertEquals(503, refused.statusCode(), refused.body());
-        assertEquals("30", refused.headers().firstValue("Retry-After").orElse(null));
-        JsonNode error = LogshipApp.json(refused);
-        assertEquals("spool_full", error.get("error").asText());
-        assertTrue(error.get("detail").asText().contains("spool"));
+    /** The status, checked: received = sent + spooled + rejected at every read; the spool's size on disk noted. */
+    static JsonNode read(LogshipApp app, String path, String token, AtomicLong largestSpool) {
+        try {
+            largestSpool.accumulateAndGet(spoolBytes(app.dataDir().resolve("spool")), Math::max);
+            JsonNode status = LogshipApp.json(app.get(path, token));
+            assertBalanced(status);
+            return status;
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
 
-        JsonNode spool = LogshipApp.json(app.get("/api/v1/logs/logstash/monitor/", app.token("ops", "admin"))).get("spool");
-        assertTrue(spool.get("full").asBoolean(), spool.toString());
-        assertEquals(3, spool.get("batches").asInt());
+    public static void assertBalanced(JsonNode status) {
+        long parts = status.get("sent_logstash").asLong() + status.get("sent_elasticsearch").asLong()
+                + status.get("spooled").asLong() + status.get("rejected").asLong();
+        assertEquals(status.get("received").asLong(), parts, "received = sent + spooled + rejected: " + status);
+    }
+
+    private static long spoolBytes(Path dir) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".ndjson")).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 }

@@ -118,4 +118,78 @@ class UploadStoreTest {
         assertEquals(404, other.status());
         assertEquals(404, assertThrows(ApiError.class, () -> store.view(null, new Tenant("acme", List.of()))).status());
     }
+
+    @Test
+    void anUploadDirectoryWithoutStatusIsNeverAcceptedAndIsRemovedAtStart() throws Exception {
+        UploadStore before = new UploadStore(dataDir, 10, 1000);
+        Upload accepted = accept(before, "a\n");
+        // logship stopped after storing a content and before answering: no status.json, no 202
+        Path orphan = before.content(before.newId());
+        Files.createDirectories(orphan.getParent());
+        Files.writeString(orphan, "never accepted\n");
+
+        UploadStore after = new UploadStore(dataDir, 10, 1000);
+        assertFalse(Files.exists(orphan.getParent()), "removed, not skipped and kept forever");
+        assertEquals(List.of(accepted), after.recover());
+        assertEquals(List.of(), after.recover(), "handed out once");
+    }
+
+    @Test
+    void completedUploadsPastTheirRetentionLeaveMemoryAndDisk() throws Exception {
+        UploadStore store = new UploadStore(dataDir, 10, 1000, java.time.Duration.ZERO, java.time.Duration.ofMillis(200),
+                io.logship.monitor.LogshipMetrics.detached());
+        Upload done = accept(store, "a\n");
+        processOneBatch(store, done);
+        store.completed(done);
+        Upload unfinished = accept(store, "b\nc\n");
+        assertEquals(0, store.prune(), "not yet past its retention");
+        Thread.sleep(300);
+
+        assertEquals(1, store.prune());
+        assertFalse(Files.exists(store.uploadDir(done.id())));
+        assertThrows(ApiError.class, () -> store.view(done.id(), new Tenant("acme", List.of())));
+        assertTrue(Files.exists(store.uploadDir(unfinished.id())), "only finished uploads are pruned");
+        assertEquals("accepted", store.view(unfinished.id(), new Tenant("acme", List.of())).get("status"));
+
+        // and at start, for what an earlier run left
+        Upload late = accept(store, "d\n");
+        processOneBatch(store, late);
+        store.completed(late);
+        Thread.sleep(300);
+        new UploadStore(dataDir, 10, 1000, java.time.Duration.ZERO, java.time.Duration.ofMillis(200),
+                io.logship.monitor.LogshipMetrics.detached());
+        assertFalse(Files.exists(store.uploadDir(late.id())));
+    }
+
+    /** A batch that fails before its checkpoint counts nothing and leaves no spool file: it is read again. */
+    @Test
+    void aBatchThatFailsIsCountedOnceWhenItIsReadAgain() throws Exception {
+        UploadStore store = new UploadStore(dataDir, 2, 1000);
+        io.logship.fallback.Spool spool = new io.logship.fallback.Spool(dataDir, 1 << 20);
+        store.spool(spool);
+        Upload upload = accept(store, "l1\nl2\nl3\n");
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        try (UploadReader reader = store.reader(upload)) {
+            LineBatch lines = reader.next();
+            store.read(lines, exchange);
+            EventBatch batch = new EventEncoder().encode(lines);
+            exchange.getMessage().setBody(batch.slice(0, 1));
+            store.delivered(exchange, "logstash");
+            exchange.getMessage().setBody(batch.slice(1, 2));
+            exchange.setVariable(io.logship.fallback.Spool.FILE, spool.write(batch.slice(1, 2)));
+            store.spooled(exchange);
+        }
+        store.failed(upload, new IllegalStateException("a route was reloaded under it"));
+        assertEquals(0, spool.batches(), "the failed batch's spool file is void");
+        Map<String, Object> failed = store.result(upload);
+        assertEquals(0L, failed.get("received"));
+        assertEquals(0L, failed.get("spooled"));
+
+        assertEquals(List.of(upload), store.retryFailed());
+        processOneBatch(store, upload);
+        processOneBatch(store, upload);
+        Map<String, Object> done = store.result(upload);
+        assertEquals(3L, done.get("received"));
+        assertEquals(3L, done.get("sent_logstash"));
+    }
 }
