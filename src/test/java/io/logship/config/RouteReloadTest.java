@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.LogshipApp;
 import io.logship.testing.LogstashListener;
+import io.logship.testing.UploadCounts;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,8 +120,14 @@ class RouteReloadTest {
         edit("ship.camel.yaml", "sent by the fallback path\"", "sent by the fallback path (edited)\"");
 
         LogshipApp.await(Duration.ofSeconds(30), () -> reloader.getReloadCounter() > reloads);
-        LogshipApp.await(Duration.ofSeconds(120), () -> "completed".equals(status(id).path("status").asText()));
+        LogshipApp.await(Duration.ofSeconds(120), () -> {
+            JsonNode now = status(id);
+            UploadCounts.assertBalanced(now);     // at every read, across the reload
+            return "completed".equals(now.path("status").asText());
+        });
         JsonNode status = status(id);
+        UploadCounts.assertBalanced(status);
+        assertEquals(events, status.get("received").asInt(), status.toString());
         assertEquals(events, status.get("sent_logstash").asInt(), status.toString());
         logstash.awaitEvents(before + events, Duration.ofSeconds(30));
         Set<Integer> arrived = logstash.events().stream().filter(e -> id.equals(e.path("upload_id").asText()))

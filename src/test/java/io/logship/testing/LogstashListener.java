@@ -145,6 +145,11 @@ public final class LogstashListener implements AutoCloseable {
                     }
                 }
             }
+            if (line.size() > 0) {
+                // what Logstash's json_lines codec does with the rest of a closed connection: decode it (and tag it
+                // _jsonparsefailure when it is a cut line)
+                decode(line.toByteArray(), 0, line.size());
+            }
         } catch (IOException ignored) {
             // the connection ends when logship or the test closes it
         }
