@@ -104,6 +104,46 @@ class UploadRecoveryTest {
         }
     }
 
+    @Test
+    void aSpooledBatchOfAnEarlierRunReplayedAtStartLeavesSpooled() throws Exception {
+        // an earlier run spooled the whole upload (both sinks down) and completed it
+        UploadStore previous = new UploadStore(dataDir, 100, 1 << 20);
+        io.logship.fallback.Spool spool = new io.logship.fallback.Spool(dataDir, 1 << 20);
+        previous.spool(spool);
+        String id = previous.newId();
+        Files.createDirectories(previous.content(id).getParent());
+        Files.writeString(previous.content(id), "{\"message\":\"a\"}\n{\"message\":\"b\"}\n", StandardCharsets.UTF_8);
+        Upload upload = new Upload(id, "acme", "spooled.log", null, false, 30);
+        previous.accept(upload);
+        try (UploadReader reader = previous.reader(upload)) {
+            org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+            LineBatch lines = reader.next();
+            previous.read(lines, exchange);
+            var batch = new EventEncoder().encode(lines);
+            exchange.getMessage().setBody(batch);
+            exchange.setVariable(io.logship.fallback.Spool.FILE, spool.write(batch));
+            previous.spooled(exchange);
+            previous.checkpoint(batch, exchange);
+        }
+        previous.completed(upload);
+
+        // the replay runs at once, before anything else touches the upload: it still counts the events out of spooled
+        try (LogstashListener logstash = LogstashListener.tcp();
+             LogshipApp app = LogshipApp.start("logstash.port", String.valueOf(logstash.port()), "data.dir", dataDir.toString(),
+                     "spool.replay.interval", "0.2")) {
+            assertEquals(2, Events.ofUpload(logstash, id, 2).size());
+            String token = app.token("acme");
+            LogshipApp.await(Duration.ofSeconds(20), () -> status(app, id, token).get("spooled").asInt() == 0);
+            JsonNode status = status(app, id, token);
+            io.logship.testing.UploadCounts.assertBalanced(status);
+            assertEquals(2, status.get("sent_logstash").asInt(), status.toString());
+            assertEquals("completed", status.get("status").asText());
+            try (Stream<Path> files = Files.list(dataDir.resolve("spool"))) {
+                assertEquals(0, files.count(), "the replayed file left the spool");
+            }
+        }
+    }
+
     private static JsonNode status(LogshipApp app, String id, String token) {
         try {
             return LogshipApp.json(app.get("/api/v1/logs/uploads/" + id, token));
