@@ -96,6 +96,13 @@ public final class UploadStatus {
         return completedAt;
     }
 
+    /** A status saved before completed_at was kept: its file's time stands in. */
+    synchronized void completedAtLeast(long millis) {
+        if ("completed".equals(status) && completedAt == 0) {
+            completedAt = millis;
+        }
+    }
+
     /** A failed or waiting upload is queued again once: it resumes from its last checkpoint. */
     synchronized boolean retry(boolean spoolHasRoom) {
         if ("failed".equals(status) || (waiting && spoolHasRoom)) {

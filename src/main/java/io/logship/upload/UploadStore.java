@@ -335,6 +335,7 @@ public class UploadStore implements Spool.Ledger {
                     LOG.error("Upload directory {} has an unreadable status.json, left as it is: {}", dir, e.getMessage());
                     continue;
                 }
+                status.completedAtLeast(Files.getLastModifiedTime(file).toMillis());
                 if (expired(status)) {
                     deleteTree(dir);
                     continue;
