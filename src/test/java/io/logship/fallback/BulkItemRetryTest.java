@@ -83,15 +83,15 @@ class BulkItemRetryTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             for (String line : body.split("\n")) {
                 JsonNode action = LogshipApp.JSON.readTree(line);
-                if (action.has("index")) {
-                    ids.add(action.at("/index/_id").asText());
+                if (action.has("create")) {
+                    ids.add(action.at("/create/_id").asText());
                 }
             }
             requests.add(ids);
             StringBuilder items = new StringBuilder();
             for (int i = 0; i < ids.size(); i++) {
                 boolean busy = (alwaysBusy || calls.get() == 0) && ids.get(i).endsWith("-2");
-                items.append(i == 0 ? "" : ",").append("{\"index\":{\"_index\":\"logs-acme-2024.05\",\"_id\":\"")
+                items.append(i == 0 ? "" : ",").append("{\"create\":{\"_index\":\"logs-acme-2024.05\",\"_id\":\"")
                         .append(ids.get(i)).append("\",\"status\":").append(busy ? 429 : 201)
                         .append(busy ? ",\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"queue full\"}}}"
                                 : ",\"result\":\"created\",\"_version\":1,\"_seq_no\":0,\"_primary_term\":1,"

@@ -139,6 +139,11 @@ public final class ElasticsearchServer implements AutoCloseable {
         return Integer.parseInt(matcher.group(1));
     }
 
+    /** Whether this name is a data stream rather than an index (the _data_stream API is not in the integ-test zip). */
+    public boolean isDataStream(String name) {
+        return get("/_resolve/index/" + name).contains("\"data_streams\":[{\"name\":\"" + name + "\"");
+    }
+
     /** Stops the node and deletes its data. */
     public synchronized void stop() {
         if (stopped) {
