@@ -29,7 +29,8 @@ import org.apache.camel.Variable;
  * every {@code logs-*-*} name a data stream, which takes only {@code create}; and a plain index answers a
  * replayed document with 409, which means it is already there, so a replay never duplicates. A bulk answer
  * can succeed while items fail: an item counts as sent only when Elasticsearch says so; items refused for
- * load (429) or by a server error are retried; items refused for good go to the dead letters with the reason.
+ * load (429), by a server error or for lack of privileges (401, 403) are retried and then spooled; items
+ * refused for good go to the dead letters with the reason.
  */
 public class ElasticsearchBulk {
 
@@ -90,7 +91,7 @@ public class ElasticsearchBulk {
             int status = item.status();
             if (item.error() == null && status >= 200 && status < 300 || alreadyThere(item)) {
                 sent++;
-            } else if (status == 429 || status >= 500) {
+            } else if (status == 429 || status >= 500 || status == 401 || status == 403) {
                 retry.add(i);
                 lastRetryReason = status + " " + reason(item);
             } else {
@@ -145,7 +146,10 @@ public class ElasticsearchBulk {
         throw new IllegalStateException("document without @timestamp");
     }
 
-    /** Some items could be indexed later: Elasticsearch was busy (429) or failed (5xx). */
+    /**
+     * Some items could be indexed later: Elasticsearch was busy (429) or failed (5xx), or logship's credentials
+     * may not write them (401, 403), which an operator fixes, and then the spool delivers them.
+     */
     public static class RetryableBulkItems extends Exception {
         public RetryableBulkItems(String message) {
             super(message);
