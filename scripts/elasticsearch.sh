@@ -3,6 +3,8 @@
 #
 #   scripts/elasticsearch.sh fetch <version>                   download + unpack (idempotent)
 #   scripts/elasticsearch.sh start <version> <port> <workdir>  start, wait for /_cluster/health
+#   scripts/elasticsearch.sh start-secured <version> <port> <workdir>
+#                                                              the same with TLS and authentication
 #   scripts/elasticsearch.sh stop <workdir>                    stop what `start` started there
 #
 # The distribution is the integ-test-zip from Maven Central (no Docker here). Elasticsearch
@@ -15,6 +17,9 @@
 #                         because /root is mode 700 and logship-es could not reach it)
 #   LOGSHIP_ES_JAVA_HOME  Java for Elasticsearch, overriding the per-major default
 #   ES_START_TIMEOUT      seconds to wait for the cluster to answer (default 90)
+#   ES_ADMIN_PASSWORD, ES_LOGSHIP_PASSWORD
+#                         start-secured: passwords of the users admin (superuser) and logship
+#                         (role logship_writer: what logship's Elasticsearch path needs)
 set -euo pipefail
 
 ES_USER=logship-es
@@ -32,7 +37,7 @@ fi
 die() { echo "elasticsearch.sh: $*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -100,9 +105,43 @@ java_home_for() {
 # True while any process of the group that `start` created is alive.
 group_alive() { kill -0 -- "-$1" 2>/dev/null; }
 
+SECURED=false
+
 # Answers only when Elasticsearch does: a bare curl would take any HTTP server on the port.
 cluster_answers() {
-  curl -sf --max-time 2 "http://127.0.0.1:$1/_cluster/health" 2>/dev/null | grep -q '"cluster_name"'
+  if [[ $SECURED == true ]]; then
+    curl -sf --max-time 2 --cacert "$2/config/ca/ca.crt" -u "admin:$ES_ADMIN_PASSWORD" \
+      "https://127.0.0.1:$1/_cluster/health" 2>/dev/null | grep -q '"cluster_name"'
+  else
+    curl -sf --max-time 2 "http://127.0.0.1:$1/_cluster/health" 2>/dev/null | grep -q '"cluster_name"'
+  fi
+}
+
+# A configuration of its own in $workdir/config: a CA and an HTTP certificate for 127.0.0.1 made by
+# Elasticsearch's certutil (clients trust config/ca/ca.crt), and file-realm users. The integ-test zip
+# cannot hold native users or API keys: its .security index needs the analysis-common module it lacks.
+secure_config() {
+  local home=$1 workdir=$2 java_home=$3 conf=$2/config
+  ES_ADMIN_PASSWORD=${ES_ADMIN_PASSWORD:-} ES_LOGSHIP_PASSWORD=${ES_LOGSHIP_PASSWORD:-}
+  [[ ${#ES_ADMIN_PASSWORD} -ge 6 && ${#ES_LOGSHIP_PASSWORD} -ge 6 ]] \
+    || die "start-secured needs ES_ADMIN_PASSWORD and ES_LOGSHIP_PASSWORD (6 characters or more)"
+  rm -rf "$conf"
+  cp -r "$home/config" "$conf"
+  local tool=(env ES_JAVA_HOME="$java_home" ES_PATH_CONF="$conf")
+  "${tool[@]}" "$home/bin/elasticsearch-certutil" ca --silent --pem --out "$workdir/ca.zip" >&2
+  unzip -q "$workdir/ca.zip" -d "$conf"
+  rm -f "$workdir/ca.zip"
+  "${tool[@]}" "$home/bin/elasticsearch-certutil" cert --silent --ca-cert "$conf/ca/ca.crt" \
+    --ca-key "$conf/ca/ca.key" --ip 127.0.0.1 --dns localhost --out "$conf/http.p12" --pass "" >&2
+  cat >>"$conf/roles.yml" <<'ROLES'
+logship_writer:
+  cluster: [monitor]
+  indices:
+    - names: ["logs-*"]
+      privileges: [create_doc, auto_configure]
+ROLES
+  "${tool[@]}" "$home/bin/elasticsearch-users" useradd admin -p "$ES_ADMIN_PASSWORD" -r superuser
+  "${tool[@]}" "$home/bin/elasticsearch-users" useradd logship -p "$ES_LOGSHIP_PASSWORD" -r logship_writer
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -127,6 +166,13 @@ start() {
   [[ -f "$workdir/es.pid" ]] && group_alive "$(cat "$workdir/es.pid")" \
     && die "an Elasticsearch is already running from $workdir"
   mkdir -p "$workdir/data" "$workdir/logs" "$workdir/tmp"
+  local security=(-Expack.security.enabled=false) conf=$home/config
+  if [[ $SECURED == true ]]; then
+    secure_config "$home" "$workdir" "$java_home"
+    conf=$workdir/config
+    security=(-Expack.security.enabled=true -Expack.security.http.ssl.enabled=true
+      -Expack.security.http.ssl.keystore.path=http.p12)
+  fi
   if is_root; then
     ensure_es_user
     chown -R "$ES_USER:$ES_USER" "$workdir"
@@ -139,9 +185,10 @@ start() {
       ES_JAVA_HOME="$java_home" \
       ES_JAVA_OPTS="-Xms512m -Xmx512m" \
       ES_TMPDIR="$workdir/tmp" \
+      ES_PATH_CONF="$conf" \
       "$home/bin/elasticsearch" \
       -Ediscovery.type=single-node \
-      -Expack.security.enabled=false \
+      "${security[@]}" \
       -Ehttp.host=127.0.0.1 \
       -Ehttp.port="$port" \
       -Etransport.host=127.0.0.1 \
@@ -155,7 +202,7 @@ start() {
   local started=$SECONDS
   echo "Starting Elasticsearch $version on 127.0.0.1:$port (pid $pid, workdir $workdir)" >&2
   while (( SECONDS - started < timeout )); do
-    if cluster_answers "$port"; then
+    if cluster_answers "$port" "$workdir"; then
       echo "Elasticsearch $version is up on 127.0.0.1:$port after $((SECONDS - started)) s" >&2
       return 0
     fi
@@ -215,6 +262,7 @@ shift
 case $command in
   fetch) [[ $# -eq 1 ]] || usage; fetch "$1" ;;
   start) [[ $# -eq 3 ]] || usage; start "$1" "$2" "$3" ;;
+  start-secured) [[ $# -eq 3 ]] || usage; SECURED=true; start "$1" "$2" "$3" ;;
   stop)  [[ $# -eq 1 ]] || usage; stop "$1" ;;
   *) usage ;;
 esac

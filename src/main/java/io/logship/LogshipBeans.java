@@ -11,6 +11,7 @@ import io.logship.event.EventEncoder;
 import io.logship.fallback.DeadLetters;
 import io.logship.fallback.ElasticsearchBulk;
 import io.logship.fallback.ElasticsearchClientFactory;
+import io.logship.fallback.ElasticsearchTrust;
 import io.logship.fallback.Spool;
 import io.logship.fallback.SpoolReplay;
 import io.logship.health.ElasticsearchHealthCheck;
@@ -62,13 +63,18 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("elasticsearch.hosts") String elasticsearchHosts;
     @PropertyInject("elasticsearch.api.version") int elasticsearchApiVersion;
     @PropertyInject("elasticsearch.bulk.size") int elasticsearchBulkSize;
+    @PropertyInject("elasticsearch.socket.timeout") double elasticsearchSocketTimeoutSeconds;
+    @PropertyInject("elasticsearch.username") String elasticsearchUsername;
+    @PropertyInject("elasticsearch.password") String elasticsearchPassword;
+    @PropertyInject("elasticsearch.api.key") String elasticsearchApiKey;
+    @PropertyInject("elasticsearch.ca") String elasticsearchCa;
+    @PropertyInject("elasticsearch.ca.fingerprint") String elasticsearchCaFingerprint;
     @PropertyInject("health.readiness.sinks") boolean sinksInReadiness;
     @PropertyInject("routes.dir") String routesDir;
     @PropertyInject("routes.reload") boolean routesReload;
     // storage and durability
     @PropertyInject("upload.status.sync.interval") double statusSyncIntervalSeconds;
     @PropertyInject("upload.retention") double uploadRetentionSeconds;
-    @PropertyInject("elasticsearch.socket.timeout.factor") double elasticsearchSocketTimeoutFactor;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -115,7 +121,9 @@ public class LogshipBeans implements CamelConfiguration {
         boolean elasticsearch = elasticsearchHosts != null && !elasticsearchHosts.isBlank();
         if (elasticsearch) {
             RestClient client = ElasticsearchClientFactory.create(elasticsearchHosts, elasticsearchApiVersion, timeoutMillis,
-                    (int) (timeoutMillis * elasticsearchSocketTimeoutFactor));
+                    (int) (elasticsearchSocketTimeoutSeconds * 1000),
+                    ElasticsearchClientFactory.authorization(elasticsearchUsername, elasticsearchPassword, elasticsearchApiKey),
+                    ElasticsearchTrust.sslContext(elasticsearchCa, elasticsearchCaFingerprint));
             context.getComponent("elasticsearch", ElasticsearchComponent.class).setClient(client);
             registry.bind("elasticsearchHealthCheck",
                     new ElasticsearchHealthCheck(client, elasticsearchHosts, timeoutMillis, sinksInReadiness));

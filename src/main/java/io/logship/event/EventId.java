@@ -2,7 +2,7 @@ package io.logship.event;
 
 /**
  * A stable id per upload line: a replay of the same line gets the same id, so it is also the Elasticsearch
- * document id and a replay overwrites instead of duplicating.
+ * document id and a replay finds its document already there instead of duplicating it.
  */
 public final class EventId {
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.elasticsearch.core.bulk.IndexOperation;
+import co.elastic.clients.elasticsearch.core.bulk.CreateOperation;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -24,10 +24,13 @@ import org.apache.camel.Variable;
 
 /**
  * A batch as an Elasticsearch Bulk request, and what its item results mean. The documents are the very
- * bytes Logstash would have received, indexed into {@code logs-{tenant}-YYYY.MM} with {@code _id} =
- * {@code event_id}, so a replay overwrites instead of duplicating. A bulk answer can succeed while items
- * fail: an item counts as sent only when Elasticsearch says so; items refused for load (429) or by a
- * server error are retried; items refused for good go to the dead letters with the reason.
+ * bytes Logstash would have received, written into {@code logs-{tenant}-YYYY.MM} with {@code _id} =
+ * {@code event_id}. They are written with {@code create}, not {@code index}: a default 8.x/9.x cluster makes
+ * every {@code logs-*-*} name a data stream, which takes only {@code create}; and a plain index answers a
+ * replayed document with 409, which means it is already there, so a replay never duplicates. A bulk answer
+ * can succeed while items fail: an item counts as sent only when Elasticsearch says so; items refused for
+ * load (429), by a server error or for lack of privileges (401, 403) are retried and then spooled; items
+ * refused for good go to the dead letters with the reason.
  */
 public class ElasticsearchBulk {
 
@@ -59,12 +62,12 @@ public class ElasticsearchBulk {
         BulkRequest.Builder request = new BulkRequest.Builder();
         for (int i = 0; i < batch.count(); i++) {
             byte[] document = Arrays.copyOfRange(batch.data(), batch.start(i), batch.start(i) + batch.documentBytes(i) - 1);
-            IndexOperation<Object> index = new IndexOperation.Builder<Object>()
+            CreateOperation<Object> create = new CreateOperation.Builder<Object>()
                     .index(TenantIndexName.of(batch.tenantId(), timestampOf(document)))
                     .id(EventId.of(batch.uploadId(), batch.line(i)))
                     .document(BinaryData.of(document, ContentType.APPLICATION_JSON))
                     .build();
-            request.operations(op -> op.index(index));
+            request.operations(op -> op.create(create));
         }
         return request;
     }
@@ -86,9 +89,9 @@ public class ElasticsearchBulk {
         for (int i = 0; i < batch.count(); i++) {
             BulkResponseItem item = items.get(i);
             int status = item.status();
-            if (item.error() == null && status >= 200 && status < 300) {
+            if (item.error() == null && status >= 200 && status < 300 || alreadyThere(item)) {
                 sent++;
-            } else if (status == 429 || status >= 500) {
+            } else if (status == 429 || status >= 500 || status == 401 || status == 403) {
                 retry.add(i);
                 lastRetryReason = status + " " + reason(item);
             } else {
@@ -115,6 +118,11 @@ public class ElasticsearchBulk {
         return pending != null ? pending : exchange.getMessage().getBody(EventBatch.class);
     }
 
+    /** A document with this {@code _id} exists: an earlier attempt (a replay, a crash before the checkpoint) wrote it. */
+    private static boolean alreadyThere(BulkResponseItem item) {
+        return item.status() == 409 && item.error() != null && "version_conflict_engine_exception".equals(item.error().type());
+    }
+
     private static String reason(BulkResponseItem item) {
         if (item.error() == null) {
             return "no reason given";
@@ -138,7 +146,10 @@ public class ElasticsearchBulk {
         throw new IllegalStateException("document without @timestamp");
     }
 
-    /** Some items could be indexed later: Elasticsearch was busy (429) or failed (5xx). */
+    /**
+     * Some items could be indexed later: Elasticsearch was busy (429) or failed (5xx), or logship's credentials
+     * may not write them (401, 403), which an operator fixes, and then the spool delivers them.
+     */
     public static class RetryableBulkItems extends Exception {
         public RetryableBulkItems(String message) {
             super(message);

@@ -33,7 +33,7 @@ class BulkItemRetryTest {
     void onlyTheItemsRefusedForLoadAreSentAgainAndNothingIsCountedTwice() throws Exception {
         List<List<String>> requests = new CopyOnWriteArrayList<>();
         AtomicInteger calls = new AtomicInteger();
-        HttpServer elasticsearch = stub(requests, calls, false);
+        HttpServer elasticsearch = stub(requests, calls, false, 429);
         String url = "http://127.0.0.1:" + elasticsearch.getAddress().getPort();
         try (LogshipApp app = LogshipApp.start("use.logstash", "false", "elasticsearch.hosts", url,
                 "elasticsearch.retry.delay", "0.05")) {
@@ -54,7 +54,7 @@ class BulkItemRetryTest {
     @Test
     void anItemStillRefusedAfterEveryRedeliveryIsSpooledAloneAndTheCountsAddUp() throws Exception {
         List<List<String>> requests = new CopyOnWriteArrayList<>();
-        HttpServer elasticsearch = stub(requests, new AtomicInteger(), true);
+        HttpServer elasticsearch = stub(requests, new AtomicInteger(), true, 429);
         String url = "http://127.0.0.1:" + elasticsearch.getAddress().getPort();
         try (LogshipApp app = LogshipApp.start("use.logstash", "false", "elasticsearch.hosts", url,
                 "elasticsearch.max.retries", "2", "elasticsearch.retry.delay", "0.05", "spool.replay.interval", "3600")) {
@@ -75,25 +75,48 @@ class BulkItemRetryTest {
         }
     }
 
-    /** Answers Bulk requests; the second item is refused with 429 on the first call, or on every call. */
-    private static HttpServer stub(List<List<String>> requests, AtomicInteger calls, boolean alwaysBusy) throws IOException {
+    /**
+     * A role that may not write a document (403, e.g. a data stream it may not create) is fixed by an operator, and
+     * the document then delivered from the spool: it is not refused for good, so it goes to the spool, not the dead letters.
+     */
+    @Test
+    void anItemRefusedForLackOfPrivilegeIsSpooledNotDeadLettered() throws Exception {
+        List<List<String>> requests = new CopyOnWriteArrayList<>();
+        HttpServer elasticsearch = stub(requests, new AtomicInteger(), true, 403);
+        String url = "http://127.0.0.1:" + elasticsearch.getAddress().getPort();
+        try (LogshipApp app = LogshipApp.start("use.logstash", "false", "elasticsearch.hosts", url,
+                "elasticsearch.max.retries", "1", "elasticsearch.retry.delay", "0.05", "spool.replay.interval", "3600")) {
+            JsonNode result = app.uploadAndWait(app.token("acme"), "application/x-ndjson", THREE_EVENTS, null);
+            assertEquals(2, result.get("sent_elasticsearch").asInt(), result.toString());
+            assertEquals(1, result.get("spooled").asInt(), result.toString());
+            assertEquals(0, result.get("rejected").asInt(), result.toString());
+            assertEquals(2, requests.size(), "the refused item was tried again");
+        } finally {
+            elasticsearch.stop(0);
+        }
+    }
+
+    /** Answers Bulk requests; the second item is refused with this status on the first call, or on every call. */
+    private static HttpServer stub(List<List<String>> requests, AtomicInteger calls, boolean alwaysBusy, int refusal)
+            throws IOException {
         HttpServer elasticsearch = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         elasticsearch.createContext("/_bulk", exchange -> {
             List<String> ids = new ArrayList<>();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             for (String line : body.split("\n")) {
                 JsonNode action = LogshipApp.JSON.readTree(line);
-                if (action.has("index")) {
-                    ids.add(action.at("/index/_id").asText());
+                if (action.has("create")) {
+                    ids.add(action.at("/create/_id").asText());
                 }
             }
             requests.add(ids);
             StringBuilder items = new StringBuilder();
             for (int i = 0; i < ids.size(); i++) {
                 boolean busy = (alwaysBusy || calls.get() == 0) && ids.get(i).endsWith("-2");
-                items.append(i == 0 ? "" : ",").append("{\"index\":{\"_index\":\"logs-acme-2024.05\",\"_id\":\"")
-                        .append(ids.get(i)).append("\",\"status\":").append(busy ? 429 : 201)
-                        .append(busy ? ",\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"queue full\"}}}"
+                items.append(i == 0 ? "" : ",").append("{\"create\":{\"_index\":\"logs-acme-2024.05\",\"_id\":\"")
+                        .append(ids.get(i)).append("\",\"status\":").append(busy ? refusal : 201)
+                        .append(busy ? ",\"error\":{\"type\":\"" + (refusal == 403 ? "security_exception" : "es_rejected_execution_exception")
+                                + "\",\"reason\":\"refused\"}}}"
                                 : ",\"result\":\"created\",\"_version\":1,\"_seq_no\":0,\"_primary_term\":1,"
                                 + "\"_shards\":{\"total\":1,\"successful\":1,\"failed\":0}}}");
             }

@@ -1,6 +1,5 @@
 package io.logship.fallback;
 
-import io.logship.testing.ElasticsearchServer;
 import org.junit.jupiter.api.BeforeAll;
 
 /** 8.19 runs on Java 17, so this also covers a machine without a newer JDK. */
@@ -8,6 +7,6 @@ class Elasticsearch8FallbackTest extends ElasticsearchFallbackContract {
 
     @BeforeAll
     static void startElasticsearch() {
-        elasticsearch = ElasticsearchServer.start("8.19.21");
+        start("8.19.21");
     }
 }

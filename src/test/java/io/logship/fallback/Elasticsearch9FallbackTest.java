@@ -3,7 +3,6 @@ package io.logship.fallback;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.logship.testing.ElasticsearchServer;
 import org.junit.jupiter.api.BeforeAll;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,6 +13,6 @@ class Elasticsearch9FallbackTest extends ElasticsearchFallbackContract {
     static void startElasticsearch() {
         assumeTrue(Files.exists(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")) || System.getenv("LOGSHIP_ES_JAVA_HOME") != null,
                 "Elasticsearch 9 needs Java 21+: /usr/lib/jvm/temurin-25-jdk-amd64 is absent and LOGSHIP_ES_JAVA_HOME is not set");
-        elasticsearch = ElasticsearchServer.start("9.2.4");
+        start("9.2.4");
     }
 }

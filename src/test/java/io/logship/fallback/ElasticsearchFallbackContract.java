@@ -10,21 +10,37 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.ElasticsearchServer;
 import io.logship.testing.LogshipApp;
+import io.logship.testing.Scrape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Elasticsearch path against a real server: subclasses start 9.x and 8.x. Logstash is a closed
- * port, so every batch exhausts its redeliveries and falls back.
+ * port, so every batch exhausts its redeliveries and falls back. The node is set up like a default
+ * cluster, where every {@code logs-*-*} name becomes a data stream, with an operator's template that keeps
+ * the tenants {@code plain*} in plain indices (as docker-compose's {@code logship-logs} does for all).
  */
 @Tag("elasticsearch")
 abstract class ElasticsearchFallbackContract {
 
+    static final String DATA_STREAM_TENANT = "acme";
+    static final String PLAIN_INDEX_TENANT = "plain_acme";
+
     static ElasticsearchServer elasticsearch;
+
+    static void start(String version) {
+        elasticsearch = ElasticsearchServer.start(version);
+        // the integ-test zip lacks the default distribution's built-in "logs" template; this is its part that matters here
+        elasticsearch.put("/_index_template/logs-as-built-in",
+                "{\"index_patterns\":[\"logs-*-*\"],\"data_stream\":{},\"priority\":100}");
+        elasticsearch.put("/_index_template/plain-logs", "{\"index_patterns\":[\"logs-plain*-*\"],\"priority\":200}");
+    }
 
     @AfterAll
     static void stopElasticsearch() {
@@ -44,25 +60,27 @@ abstract class ElasticsearchFallbackContract {
         return LogshipApp.start(all);
     }
 
-    @Test
-    void logstashDownEveryEventIsInItsMonthlyIndexWithEventIdAsId() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {DATA_STREAM_TENANT, PLAIN_INDEX_TENANT})
+    void logstashDownEveryEventIsInItsMonthlyIndexWithEventIdAsId(String tenant) throws Exception {
         try (LogshipApp app = app()) {
             StringBuilder body = new StringBuilder();
             for (int i = 0; i < 120; i++) {
                 body.append("{\"@timestamp\":\"2024-0").append(1 + i % 3).append("-15T10:00:00Z\",\"n\":").append(i)
                         .append(",\"level\":\"w\"}\n");
             }
-            JsonNode result = app.uploadAndWait(app.token("acme"), "application/x-ndjson",
+            JsonNode result = app.uploadAndWait(app.token(tenant), "application/x-ndjson",
                     body.toString().getBytes(StandardCharsets.UTF_8), null);
             assertEquals(120, result.get("received").asInt());
-            assertEquals(120, result.get("sent_elasticsearch").asInt());
+            assertEquals(120, result.get("sent_elasticsearch").asInt(), result.toString());
             assertEquals(0, result.get("spooled").asInt() + result.get("rejected").asInt() + result.get("sent_logstash").asInt());
-            assertEquals(40, elasticsearch.count("logs-acme-2024.01"));
-            assertEquals(40, elasticsearch.count("logs-acme-2024.02"));
-            assertEquals(40, elasticsearch.count("logs-acme-2024.03"));
+            String prefix = "logs-" + tenant + "-2024.";
+            assertEquals(40, elasticsearch.count(prefix + "01"));
+            assertEquals(40, elasticsearch.count(prefix + "02"));
+            assertEquals(40, elasticsearch.count(prefix + "03"));
+            assertEquals(tenant.equals(DATA_STREAM_TENANT), elasticsearch.isDataStream(prefix + "02"));
             String uploadId = result.get("upload_id").asText();
-            JsonNode doc = LogshipApp.JSON.readTree(elasticsearch.get("/logs-acme-2024.02/_doc/" + uploadId + "-2"));
-            assertEquals(true, doc.get("found").asBoolean());
+            JsonNode doc = document(prefix + "02", uploadId + "-2");
             assertEquals(1, doc.at("/_source/n").asInt());
             assertEquals("WARN", doc.at("/_source/level").asText());
             assertEquals(uploadId + "-2", doc.at("/_source/event_id").asText());
@@ -116,21 +134,47 @@ abstract class ElasticsearchFallbackContract {
         }
     }
 
-    @Test
-    void aReplayOfTheSameUploadLinesCreatesNoDuplicates() throws Exception {
+    /** On a data stream and on a plain index, a document written again is answered 409 and is already there. */
+    @ParameterizedTest
+    @ValueSource(strings = {DATA_STREAM_TENANT, PLAIN_INDEX_TENANT})
+    void aReplayOfTheSameUploadLinesCreatesNoDuplicates(String tenant) throws Exception {
         try (LogshipApp app = app("use.logstash", "false")) {
-            JsonNode result = app.uploadAndWait(app.token("idem"), "application/x-ndjson",
+            JsonNode result = app.uploadAndWait(app.token(tenant), "application/x-ndjson",
                     "{\"@timestamp\":\"2023-07-01T00:00:00Z\",\"m\":1}\n{\"@timestamp\":\"2023-07-01T00:00:00Z\",\"m\":2}\n"
                             .getBytes(StandardCharsets.UTF_8), null);
-            assertEquals(2, elasticsearch.count("logs-idem-2023.07"));
+            String index = "logs-" + tenant + "-2023.07";
+            assertEquals(2, elasticsearch.count(index));
+            assertEquals(tenant.equals(DATA_STREAM_TENANT), elasticsearch.isDataStream(index));
             // send the very same batch again, as a replay after a crash would
+            String uploadId = result.get("upload_id").asText();
             app.context().createProducerTemplate().sendBody("direct:elasticsearch",
-                    io.logship.event.EventBatchFixtures.twoEvents(result.get("upload_id").asText(), "idem"));
-            assertEquals(2, elasticsearch.count("logs-idem-2023.07"));
+                    io.logship.event.EventBatchFixtures.twoEvents(uploadId, tenant));
+            assertEquals(2, elasticsearch.count(index));
             Set<String> ids = new HashSet<>();
-            JsonNode hits = LogshipApp.JSON.readTree(elasticsearch.get("/logs-idem-2023.07/_search")).at("/hits/hits");
+            JsonNode hits = LogshipApp.JSON.readTree(elasticsearch.get("/" + index + "/_search")).at("/hits/hits");
             hits.forEach(hit -> ids.add(hit.get("_id").asText()));
-            assertEquals(Set.of(result.get("upload_id").asText() + "-1", result.get("upload_id").asText() + "-2"), ids);
+            assertEquals(Set.of(uploadId + "-1", uploadId + "-2"), ids);
+            // the 409s counted as delivered: nothing refused, nothing spooled
+            assertEquals(List.of(), files(app.dataDir().resolve("dead-letter")));
+            assertEquals(List.of(), files(app.dataDir().resolve("spool")));
+            assertEquals(4, Scrape.of(app).value("logship_events_sent_total", "sink", "elasticsearch", "protocol", "bulk"));
+        }
+    }
+
+    /** The one document with this _id; the get API does not read data streams, a search does. */
+    static JsonNode document(String index, String id) throws Exception {
+        JsonNode hits = LogshipApp.JSON.readTree(elasticsearch.post("/" + index + "/_search",
+                "{\"query\":{\"ids\":{\"values\":[\"" + id + "\"]}}}")).at("/hits/hits");
+        assertEquals(1, hits.size(), hits.toString());
+        return hits.get(0);
+    }
+
+    static List<Path> files(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.toList();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.logship.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,14 +13,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real Elasticsearch node on a free loopback port, run by {@code scripts/elasticsearch.sh}
@@ -31,6 +41,9 @@ import java.util.stream.Stream;
  *     assertEquals(3, es.count("logs-acme-*"));
  * }
  * </pre>
+ *
+ * {@link #startSecured} runs one with TLS and authentication, as an 8.x/9.x cluster runs by default; this
+ * class's own requests then go over TLS as the superuser {@code admin}.
  */
 public final class ElasticsearchServer implements AutoCloseable {
 
@@ -45,16 +58,27 @@ public final class ElasticsearchServer implements AutoCloseable {
     private final int port;
     private final Path workdir;
     private final Path script;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Secured secured;
+    private final HttpClient http;
     // A test that dies before close() must not leave a detached node behind for the next run.
     private final Thread stopOnExit = new Thread(this::stopQuietly, "elasticsearch-stop");
     private boolean stopped;
 
-    private ElasticsearchServer(String version, int port, Path workdir, Path script) {
+    /** The passwords of the file-realm users that {@code scripts/elasticsearch.sh start-secured} creates. */
+    private record Secured(String adminPassword, String logshipPassword) {
+    }
+
+    private ElasticsearchServer(String version, int port, Path workdir, Path script, Secured secured) {
         this.version = version;
         this.port = port;
         this.workdir = workdir;
         this.script = script;
+        this.secured = secured;
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (secured != null) {
+            http.sslContext(trustingCa());
+        }
+        this.http = http.build();
     }
 
     /** Fetches the distribution if needed, starts it and returns once it answers. */
@@ -64,6 +88,19 @@ public final class ElasticsearchServer implements AutoCloseable {
 
     /** On a given port: a test that needs the address before the server is up. */
     public static ElasticsearchServer start(String version, int port) {
+        return start(version, port, null);
+    }
+
+    /**
+     * With TLS (a CA and a certificate for 127.0.0.1 made at start, {@link #caCertificate()}) and authentication:
+     * the superuser {@code admin} and the user {@code logship} whose role grants what logship needs
+     * ({@code create_doc} and {@code auto_configure} on {@code logs-*}, cluster {@code monitor}).
+     */
+    public static ElasticsearchServer startSecured(String version) {
+        return start(version, freePort(), new Secured(UUID.randomUUID().toString(), UUID.randomUUID().toString()));
+    }
+
+    private static ElasticsearchServer start(String version, int port, Secured secured) {
         Path script = findScript();
         Path workdir;
         try {
@@ -73,9 +110,16 @@ public final class ElasticsearchServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            run(script, workdir, FETCH_TIMEOUT, "fetch", version);
-            run(script, workdir, START_TIMEOUT, "start", version, String.valueOf(port), workdir.toString());
-            ElasticsearchServer server = new ElasticsearchServer(version, port, workdir, script);
+            run(script, workdir, FETCH_TIMEOUT, Map.of(), "fetch", version);
+            if (secured == null) {
+                run(script, workdir, START_TIMEOUT, Map.of(), "start", version, String.valueOf(port), workdir.toString());
+            } else {
+                // security's first start (its own index, the file realm) takes longer on a loaded machine
+                run(script, workdir, START_TIMEOUT, Map.of("ES_ADMIN_PASSWORD", secured.adminPassword(),
+                        "ES_LOGSHIP_PASSWORD", secured.logshipPassword(), "ES_START_TIMEOUT", "180"),
+                        "start-secured", version, String.valueOf(port), workdir.toString());
+            }
+            ElasticsearchServer server = new ElasticsearchServer(version, port, workdir, script, secured);
             Runtime.getRuntime().addShutdownHook(server.stopOnExit);
             return server;
         } catch (RuntimeException e) {
@@ -85,7 +129,46 @@ public final class ElasticsearchServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (secured == null ? "http" : "https") + "://127.0.0.1:" + port;
+    }
+
+    /** A secured node's CA certificate (PEM), which clients trust. */
+    public Path caCertificate() {
+        return workdir.resolve("config/ca/ca.crt");
+    }
+
+    /** A secured node's HTTP key and certificate chain (PKCS#12, empty password), for a stand-in on the same CA. */
+    public Path httpKeystore() {
+        return workdir.resolve("config/http.p12");
+    }
+
+    /** The password of the user {@code logship} of a secured node. */
+    public String logshipPassword() {
+        return secured.logshipPassword();
+    }
+
+    /** An {@code Authorization} header value for this node's superuser, {@code null} on a node without security. */
+    public String adminAuthorization() {
+        return secured == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                ("admin:" + secured.adminPassword()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** TLS that trusts this node's CA only. */
+    public SSLContext trustingCa() {
+        try (InputStream in = Files.newInputStream(caCertificate())) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public int port() {
@@ -139,6 +222,11 @@ public final class ElasticsearchServer implements AutoCloseable {
         return Integer.parseInt(matcher.group(1));
     }
 
+    /** Whether this name is a data stream rather than an index (the _data_stream API is not in the integ-test zip). */
+    public boolean isDataStream(String name) {
+        return get("/_resolve/index/" + name).contains("\"data_streams\":[{\"name\":\"" + name + "\"");
+    }
+
     /** Stops the node and deletes its data. */
     public synchronized void stop() {
         if (stopped) {
@@ -151,7 +239,7 @@ public final class ElasticsearchServer implements AutoCloseable {
             // The hook is what called us.
         }
         try {
-            run(script, workdir, STOP_TIMEOUT, "stop", workdir.toString());
+            run(script, workdir, STOP_TIMEOUT, Map.of(), "stop", workdir.toString());
         } finally {
             deleteRecursively(workdir);
         }
@@ -178,6 +266,9 @@ public final class ElasticsearchServer implements AutoCloseable {
     private HttpResponse<String> exchange(String method, String path, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path))
                 .timeout(Duration.ofSeconds(30));
+        if (secured != null) {
+            request.header("Authorization", adminAuthorization());
+        }
         if (json == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -196,7 +287,7 @@ public final class ElasticsearchServer implements AutoCloseable {
 
     // The script's output goes to a file, not to our stdout: Surefire's forked JVM uses stdout
     // to talk to Maven, and the node started in the background would keep writing to it.
-    private static void run(Path script, Path workdir, Duration timeout, String... args) {
+    private static void run(Path script, Path workdir, Duration timeout, Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         Path log;
@@ -206,12 +297,13 @@ public final class ElasticsearchServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(script.getParent().getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()))
-                    .start();
+                    .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within "
