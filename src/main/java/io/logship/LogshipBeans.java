@@ -2,8 +2,14 @@ package io.logship;
 
 import java.nio.file.Path;
 
+import java.time.Duration;
+
 import io.logship.api.ApiResponses;
+import io.logship.api.ApiServer;
+import io.logship.api.ApiServerFactory;
+import io.logship.api.UploadGate;
 import io.logship.auth.Authenticator;
+import io.logship.auth.TokenRules;
 import io.logship.config.RouteFileReload;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import io.logship.event.EventBatch;
@@ -65,6 +71,17 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("health.readiness.sinks") boolean sinksInReadiness;
     @PropertyInject("routes.dir") String routesDir;
     @PropertyInject("routes.reload") boolean routesReload;
+    @PropertyInject("jwt.clock.skew") int jwtClockSkew;
+    @PropertyInject("jwt.issuer") String jwtIssuer;
+    @PropertyInject("jwt.audience") String jwtAudience;
+    @PropertyInject("jwt.public.key") String jwtPublicKey;
+    @PropertyInject("jwt.jwks.url") String jwtJwksUrl;
+    @PropertyInject("jwt.jwks.min.refresh") double jwtJwksMinRefresh;
+    @PropertyInject("http.header.timeout") double httpHeaderTimeout;
+    @PropertyInject("http.body.timeout") double httpBodyTimeout;
+    @PropertyInject("http.max.connections") int httpMaxConnections;
+    @PropertyInject("max.concurrent.uploads") int maxConcurrentUploads;
+    @PropertyInject("http.retry.after") long httpRetryAfter;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -90,8 +107,13 @@ public class LogshipBeans implements CamelConfiguration {
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
         registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
         registry.bind("countElasticsearchRedelivery", (Processor) exchange -> statistics.redeliveredElasticsearch());
-        registry.bind("authenticator", new Authenticator(jwtSecret));
-        registry.bind("apiResponses", new ApiResponses());
+        Authenticator authenticator = new Authenticator(new TokenRules(jwtSecret, jwtPublicKey, jwtJwksUrl,
+                seconds(jwtJwksMinRefresh), Duration.ofSeconds(jwtClockSkew), jwtIssuer, jwtAudience));
+        registry.bind("authenticator", authenticator);
+        registry.bind("apiResponses", new ApiResponses(httpRetryAfter));
+        registry.bind(UploadGate.NAME, new UploadGate(authenticator, maxConcurrentUploads,
+                maxUploadBytes + ApiServerFactory.MULTIPART_ENVELOPE_BYTES, seconds(httpBodyTimeout), httpRetryAfter));
+        registry.bind(ApiServer.LIMITS, new ApiServer.Limits(seconds(httpHeaderTimeout), httpMaxConnections));
         registry.bind("uploadStore", uploads);
         registry.bind("spool", spool);
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
@@ -117,6 +139,10 @@ public class LogshipBeans implements CamelConfiguration {
         ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, new DeadLetters(data), statistics);
         registry.bind("elasticsearchBulk", bulk);
         registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics));
+    }
+
+    private static Duration seconds(double seconds) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     /** ROUTES_RELOAD: edits in ROUTES_DIR apply while running. */
