@@ -29,6 +29,8 @@ import io.logship.monitor.PlatformMBean;
 import io.logship.ship.JsonLinesEncoder;
 import io.logship.ship.LogstashConnection;
 import io.logship.ship.LogstashFrames;
+import io.logship.upload.TmpSweeper;
+import io.logship.upload.UploadQueue;
 import io.logship.upload.UploadReceiver;
 import io.logship.upload.UploadStore;
 import org.apache.camel.CamelConfiguration;
@@ -82,6 +84,7 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("http.max.connections") int httpMaxConnections;
     @PropertyInject("max.concurrent.uploads") int maxConcurrentUploads;
     @PropertyInject("http.retry.after") long httpRetryAfter;
+    @PropertyInject("tmp.max.age") double tmpMaxAge;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -116,6 +119,8 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind(ApiServer.LIMITS, new ApiServer.Limits(seconds(httpHeaderTimeout), httpMaxConnections));
         registry.bind("uploadStore", uploads);
         registry.bind("spool", spool);
+        registry.bind("tmpSweeper", new TmpSweeper(data.resolve("tmp"), seconds(tmpMaxAge)));
+        registry.bind("uploadQueue", new UploadQueue(context, httpRetryAfter));
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
         registry.bind("eventEncoder", new EventEncoder());
         registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes));

@@ -67,7 +67,9 @@ public class ApiServer extends VertxPlatformHttpServer {
         for (int status : ERROR_STATUSES) {
             router.errorHandler(status, ctx -> routerError(ctx, status));
         }
-        HttpServerOptions options = new HttpServerOptions();
+        // HTTP/1.1 only: a cleartext HTTP/2 connection becomes one only once its first bytes arrive, out of reach
+        // of the connection limit and the header deadline (TLS and HTTP/2 end at the proxy in front of logship)
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
         server = vertx.createHttpServer(options)
                 .connectionHandler(this::connected)
                 .invalidRequestHandler(ApiServer::invalidRequest)

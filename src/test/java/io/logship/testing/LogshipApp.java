@@ -83,6 +83,10 @@ public final class LogshipApp implements AutoCloseable {
         return main.getCamelContext();
     }
 
+    public int port() {
+        return port;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
