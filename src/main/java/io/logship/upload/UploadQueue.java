@@ -20,7 +20,7 @@ public class UploadQueue {
     }
 
     public void admit() {
-        QueueReference queue = context.getComponent("seda", SedaComponent.class).getQueueReference("uploads");
+        QueueReference queue = context.getComponent("seda", SedaComponent.class).getQueueReference("seda://uploads");
         if (queue != null && queue.getQueue().remainingCapacity() == 0) {
             throw new ApiError(503, "queue_full", queue.getQueue().size() + " uploads are waiting to be processed"
                     + " (UPLOAD_QUEUE_SIZE); retry in " + retryAfter + " s");
