@@ -28,6 +28,9 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -99,6 +102,13 @@ public class Authenticator {
             }
             algorithms.add(JWSAlgorithm.RS256);
             algorithms.add(JWSAlgorithm.ES256);
+            // fetched now, so a wrong URL shows in the log at start and the first tokens find the keys cached
+            try {
+                identityProvider.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+            } catch (KeySourceException e) {
+                LOG.warn("JWT_JWKS_URL {} cannot be read yet ({}); tokens of the identity provider are refused until it can",
+                        rules.jwksUrl(), e.getMessage());
+            }
         }
         JWKSet local = new JWKSet(localKeys);
         JWKSource<SecurityContext> remote = identityProvider;

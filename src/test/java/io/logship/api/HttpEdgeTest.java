@@ -44,7 +44,7 @@ class HttpEdgeTest {
         logstash = LogstashListener.tcp();
         app = LogshipApp.start(Map.of("logstash.port", String.valueOf(logstash.port()),
                 "max.upload.bytes", String.valueOf(MAX_UPLOAD),
-                "http.header.timeout", "3", "http.body.timeout", "2",
+                "http.header.timeout", "5", "http.body.timeout", "4",
                 "http.max.connections", String.valueOf(MAX_CONNECTIONS),
                 "max.concurrent.uploads", "2", "http.retry.after", "7",
                 "tmp.sweep.interval", "0.5", "tmp.max.age", "60"));

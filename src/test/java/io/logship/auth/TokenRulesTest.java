@@ -161,14 +161,16 @@ class TokenRulesTest {
             Authenticator authenticator = new Authenticator(rules(null, null, url, null, null));
             Instant exp = Instant.now().plusSeconds(60);
             String byFirst = sign(first, exp);
+            assertTrue(fetches.get() >= 1, "fetched at start");
             assertEquals("acme", authenticator.verifyUploader(byFirst).id());
+            int cached = fetches.get();
             assertEquals("acme", authenticator.verifyUploader(byFirst).id());
-            assertEquals(1, fetches.get(), "the key set is cached");
+            assertEquals(cached, fetches.get(), "the key set is cached");
 
             published.set(new JWKSet(second.toPublicJWK()));
             Thread.sleep(400);
             assertEquals("acme", authenticator.verifyUploader(sign(second, exp)).id(), "a new key id fetches the set again");
-            assertEquals(2, fetches.get());
+            assertEquals(cached + 1, fetches.get());
             Thread.sleep(400);
             assertEquals(401, refusal(authenticator, byFirst), "the retired key no longer verifies");
             assertEquals(401, refusal(authenticator, sign(new RSASSASigner(generator.generateKeyPair().getPrivate()),
