@@ -2,6 +2,7 @@ package io.logship;
 
 import java.nio.file.Path;
 
+import io.logship.api.ApiServerFactory;
 import io.logship.config.DefaultRoutes;
 import org.apache.camel.main.Main;
 
@@ -19,7 +20,13 @@ public final class Logship {
             DefaultRoutes.copyTo(Path.of(args[1]));
             return;
         }
+        newMain().run(args);
+    }
+
+    /** camel-main with logship's beans, routes and HTTP server ({@link ApiServerFactory}: limits Camel's server lacks). */
+    public static Main newMain() {
         Main main = new Main(Logship.class);
-        main.run(args);
+        main.bind("apiServerFactory", new ApiServerFactory());
+        return main;
     }
 }

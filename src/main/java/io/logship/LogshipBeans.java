@@ -2,8 +2,14 @@ package io.logship;
 
 import java.nio.file.Path;
 
+import java.time.Duration;
+
 import io.logship.api.ApiResponses;
+import io.logship.api.ApiServer;
+import io.logship.api.ApiServerFactory;
+import io.logship.api.UploadGate;
 import io.logship.auth.Authenticator;
+import io.logship.auth.TokenRules;
 import io.logship.config.RouteFileReload;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import io.logship.event.EventBatch;
@@ -24,6 +30,8 @@ import io.logship.monitor.PlatformMBean;
 import io.logship.ship.JsonLinesEncoder;
 import io.logship.ship.LogstashConnection;
 import io.logship.ship.LogstashFrames;
+import io.logship.upload.TmpSweeper;
+import io.logship.upload.UploadQueue;
 import io.logship.upload.UploadReceiver;
 import io.logship.upload.UploadStore;
 import org.apache.camel.CamelConfiguration;
@@ -75,6 +83,18 @@ public class LogshipBeans implements CamelConfiguration {
     // storage and durability
     @PropertyInject("upload.status.sync.interval") double statusSyncIntervalSeconds;
     @PropertyInject("upload.retention") double uploadRetentionSeconds;
+    @PropertyInject("jwt.clock.skew") int jwtClockSkew;
+    @PropertyInject("jwt.issuer") String jwtIssuer;
+    @PropertyInject("jwt.audience") String jwtAudience;
+    @PropertyInject("jwt.public.key") String jwtPublicKey;
+    @PropertyInject("jwt.jwks.url") String jwtJwksUrl;
+    @PropertyInject("jwt.jwks.min.refresh") double jwtJwksMinRefresh;
+    @PropertyInject("http.header.timeout") double httpHeaderTimeout;
+    @PropertyInject("http.body.timeout") double httpBodyTimeout;
+    @PropertyInject("http.max.connections") int httpMaxConnections;
+    @PropertyInject("max.concurrent.uploads") int maxConcurrentUploads;
+    @PropertyInject("http.retry.after") long httpRetryAfter;
+    @PropertyInject("tmp.max.age") double tmpMaxAge;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -103,10 +123,17 @@ public class LogshipBeans implements CamelConfiguration {
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
         registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
         registry.bind("countElasticsearchRedelivery", (Processor) exchange -> statistics.redeliveredElasticsearch());
-        registry.bind("authenticator", new Authenticator(jwtSecret));
-        registry.bind("apiResponses", new ApiResponses());
+        Authenticator authenticator = new Authenticator(new TokenRules(jwtSecret, jwtPublicKey, jwtJwksUrl,
+                seconds(jwtJwksMinRefresh), Duration.ofSeconds(jwtClockSkew), jwtIssuer, jwtAudience));
+        registry.bind("authenticator", authenticator);
+        registry.bind("apiResponses", new ApiResponses(httpRetryAfter));
+        registry.bind(UploadGate.NAME, new UploadGate(authenticator, maxConcurrentUploads,
+                maxUploadBytes + ApiServerFactory.MULTIPART_ENVELOPE_BYTES, seconds(httpBodyTimeout), httpRetryAfter));
+        registry.bind(ApiServer.LIMITS, new ApiServer.Limits(seconds(httpHeaderTimeout), httpMaxConnections));
         registry.bind("uploadStore", uploads);
         registry.bind("spool", spool);
+        registry.bind("tmpSweeper", new TmpSweeper(data.resolve("tmp"), seconds(tmpMaxAge)));
+        registry.bind("uploadQueue", new UploadQueue(context, httpRetryAfter));
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
         registry.bind("eventEncoder", new EventEncoder());
         registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes));
@@ -135,8 +162,8 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics, uploads));
     }
 
-    private static java.time.Duration seconds(double seconds) {
-        return java.time.Duration.ofMillis(Math.round(seconds * 1000));
+    private static Duration seconds(double seconds) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     /** ROUTES_RELOAD: edits in ROUTES_DIR apply while running. */

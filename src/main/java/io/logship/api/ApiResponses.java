@@ -16,6 +16,29 @@ public class ApiResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ApiResponses.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String retryAfterSeconds;
+
+    /** @param retryAfterSeconds HTTP_RETRY_AFTER: what a 503 tells the client to wait */
+    public ApiResponses(long retryAfterSeconds) {
+        this.retryAfterSeconds = String.valueOf(retryAfterSeconds);
+    }
+
+    /** {@code {"error", "detail"}} as bytes, for answers written outside a route (the HTTP server's own refusals). */
+    public static byte[] errorBody(String error, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("detail", detail);
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String retryAfter() {
+        return retryAfterSeconds;
+    }
+
     public static void json(Message message, int status, Object body) {
         try {
             message.setBody(JSON.writeValueAsBytes(body));
@@ -38,7 +61,7 @@ public class ApiResponses {
             body.put("error", api.error());
             body.put("detail", api.detail());
             if (status == 503) {
-                message.setHeader("Retry-After", "30");
+                message.setHeader("Retry-After", retryAfterSeconds);
             }
         } else {
             status = 500;

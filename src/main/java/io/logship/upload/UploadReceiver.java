@@ -15,16 +15,21 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.logship.api.ApiError;
+import io.logship.api.UploadGate;
 import io.logship.auth.Authenticator;
 import io.logship.auth.Tenant;
 import io.logship.fallback.Spool;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.activation.DataHandler;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.attachment.AttachmentMessage;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.util.FileUtil;
+import org.apache.camel.util.URISupport;
 
 /**
  * Turns an HTTP upload into an accepted {@link Upload}: checks size, encoding and format while copying the
@@ -34,6 +39,8 @@ import org.apache.camel.util.FileUtil;
 public class UploadReceiver {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** exchange property: the client asked to wait for the final result (?wait=true) */
+    public static final String WAIT = "logshipWait";
 
     private final UploadStore store;
     private final Spool spool;
@@ -53,6 +60,12 @@ public class UploadReceiver {
         }
         Tenant tenant = exchange.getProperty(Authenticator.TENANT, Tenant.class);
         String contentType = lower(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        HttpServerRequest request = in instanceof HttpMessage http ? http.getRequest() : null;
+        UploadGate gate = exchange.getContext().getRegistry().lookupByNameAndType(UploadGate.NAME, UploadGate.class);
+        if (gate != null) {
+            gate.received(request);
+        }
+        exchange.setProperty(WAIT, "true".equalsIgnoreCase(field(exchange, request, "wait")));
         String fileName = null;
         InputStream body;
         if (contentType.startsWith("multipart/form-data")) {
@@ -60,6 +73,9 @@ public class UploadReceiver {
             DataHandler file = attachments.hasAttachments() ? attachments.getAttachment("file") : null;
             if (file == null) {
                 throw new ApiError(400, "no_file", "multipart upload without a 'file' part");
+            }
+            if (gate != null && gate.fileParts(request, "file") > 1) {
+                throw new ApiError(400, "several_files", "a multipart upload carries one 'file' part; send each file as its own upload");
             }
             fileName = FileUtil.stripPath(file.getName());
             body = file.getInputStream();
@@ -81,15 +97,15 @@ public class UploadReceiver {
         }
         boolean gzip = "gzip".equalsIgnoreCase(in.getHeader("Content-Encoding", String.class))
                 || contentType.startsWith("application/gzip") || (fileName != null && fileName.endsWith(".gz"));
-        String format = lower(in.getHeader("format", String.class));
+        String format = lower(field(exchange, request, "format"));
         if (!format.isEmpty() && !format.equals("ndjson") && !format.equals("json") && !format.equals("text")) {
             throw new ApiError(400, "bad_format", "format must be ndjson, json or text, not " + format);
         }
-        String source = in.getHeader("source", String.class);
+        String source = field(exchange, request, "source");
         if (source == null || source.isBlank()) {
             source = fileName != null ? fileName.replaceFirst("\\.gz$", "") : "http";
         }
-        String environment = in.getHeader("environment", String.class);
+        String environment = field(exchange, request, "environment");
         if (environment != null && environment.isBlank()) {
             environment = null;
         }
@@ -106,6 +122,24 @@ public class UploadReceiver {
         } catch (IOException | RuntimeException e) {
             deleteQuietly(store.uploadDir(id));
             throw e;
+        }
+    }
+
+    /**
+     * An upload field: a query parameter or a multipart form field, never a request header (Camel maps all three
+     * to message headers, and a proxy or client may add headers the uploader never chose).
+     */
+    static String field(Exchange exchange, HttpServerRequest request, String name) {
+        if (request != null) {
+            String value = request.getParam(name);
+            return value != null ? value : request.getFormAttribute(name);
+        }
+        String query = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+        try {
+            Object value = query == null ? null : URISupport.parseQuery(query).get(name);
+            return value == null ? null : value.toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new ApiError(400, "bad_query", "the query string cannot be parsed: " + e.getMessage());
         }
     }
 
@@ -173,6 +207,9 @@ public class UploadReceiver {
         } catch (JsonParseException e) {
             throw new ApiError(400, "malformed_json", "malformed JSON array at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            // Jackson's limits (nesting deeper than 1000, a number or string too long) are the input's fault too
+            throw new ApiError(400, "malformed_json", "the JSON array is beyond what logship reads: " + e.getOriginalMessage());
         }
     }
 

@@ -88,6 +88,11 @@ class AuthenticationEndToEndTest extends WithTcpLogstash {
     }
 
     @Test
+    void tokenExpiredTenSecondsAgoIs401() throws Exception {
+        refusedUpload(issue("acme", Instant.now().minusSeconds(10)), 401, "unauthorized");
+    }
+
+    @Test
     void missingOrInvalidTenantIs403() throws Exception {
         for (String tenant : new String[] {null, "Bad Tenant!", "../x", "ACME", "acme*", "logs-*"}) {
             refusedUpload(issue(tenant, Instant.now().plusSeconds(3600), "admin"), 403, "forbidden");

@@ -152,7 +152,7 @@ class AuthenticatorTest {
     @Test
     void withoutSecretEachStartHasItsOwnRandomKey() {
         Authenticator first = new Authenticator("");
-        Authenticator second = new Authenticator(null);
+        Authenticator second = new Authenticator((String) null);
         String token = first.issue("acme", List.of(), Instant.now().plusSeconds(60));
         first.uploader(bearer(token), exchange);
         assertEquals(401, refusal(() -> second.uploader(bearer(token), exchange)));

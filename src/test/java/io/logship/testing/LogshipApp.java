@@ -53,7 +53,7 @@ public final class LogshipApp implements AutoCloseable {
         props.setProperty("logstash.retry.delay", "0.05");
         props.setProperty("logstash.timeout", "1");
         props.putAll(settings);
-        Main main = new Main(Logship.class);
+        Main main = Logship.newMain();
         main.setOverrideProperties(props);
         main.start();
         LogshipApp app = new LogshipApp(main, port, dataDir);
@@ -81,6 +81,10 @@ public final class LogshipApp implements AutoCloseable {
 
     public CamelContext context() {
         return main.getCamelContext();
+    }
+
+    public int port() {
+        return port;
     }
 
     public Path dataDir() {
