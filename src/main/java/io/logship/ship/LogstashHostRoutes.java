@@ -1,0 +1,76 @@
+package io.logship.ship;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.LoadBalanceDefinition;
+import org.apache.camel.spi.Registry;
+
+/**
+ * {@code direct:logstash-hosts}: one attempt to hand a frame to Logstash, over Camel's load balancer EIP across
+ * the hosts of {@code LOGSTASH_HOSTS}. {@code failover} keeps to the host that last worked and moves on when it
+ * fails (sticky); {@code round_robin} spreads frames over every host and skips one that fails. Each host is a
+ * route {@code logstash-host-N} behind that host's circuit breaker (camel-resilience4j), so a host known to be
+ * down fails at once (CallNotPermittedException) instead of costing a connect or a timeout.
+ *
+ * <p>Built in Java because the number of branches is the number of hosts, which a YAML file cannot know. The
+ * redelivery policy and the fallback path stay in the YAML routes that call it ({@code ship.camel.yaml}).
+ *
+ * <p>Found by Camel main's scan of the package; the hosts come from the bean {@code logstashConnection}.
+ *
+ * <p>The endpoint of one host, whatever the protocol, is made in {@link #endpoint}: the one place for its options.
+ */
+public class LogstashHostRoutes extends RouteBuilder {
+
+    private LogstashConnection logstash;
+
+    @Override
+    public void configure() {
+        // failures go back to the load balancer (next host), then to the redelivery policy of the caller
+        errorHandler(noErrorHandler());
+        Registry registry = getCamelContext().getRegistry();
+        logstash = registry.lookupByNameAndType("logstashConnection", LogstashConnection.class);
+        List<String> branches = new ArrayList<>();
+        int index = 0;
+        for (LogstashConnection.Host host : logstash.hosts()) {
+            String route = "logstash-host-" + index;
+            String circuit = "logstashCircuit" + index;
+            registry.bind(circuit, host.circuit());
+            registry.bind("logstashStallGuard" + index, StalledPeerGuard.factory(host.address(),
+                    logstash.timeoutMillis(), host::stalled));
+            from("direct:" + route).routeId(route)
+                    .circuitBreaker()
+                        .resilience4jConfiguration().circuitBreaker(circuit).throwExceptionWhenHalfOpenOrOpenState(true).end()
+                        // the frame stays the body: Netty's (empty) answer goes to a variable
+                        .toV(endpoint(host, index), null, "logstashReply")
+                    .end()
+                    .bean("forwarderStatistics", "sentTo('" + host.address() + "', ${body})");
+            branches.add("direct:" + route);
+            index++;
+        }
+        boolean roundRobin = "round_robin".equals(logstash.loadBalance());
+        LoadBalanceDefinition balance = from("direct:logstash-hosts").routeId("logstash-hosts")
+                .loadBalance().failover(branches.size() - 1, false, roundRobin, !roundRobin);
+        for (String branch : branches) {
+            balance.to(branch);
+        }
+        balance.end();
+    }
+
+    /**
+     * One host's endpoint. TCP: a pooled connection, one write per batch, keep-alive and a stall timeout of
+     * {@code LOGSTASH_TIMEOUT}; the send buffer is kept small so little sits in it when a peer stops reading.
+     * UDP: datagrams of whole lines ({@link JsonLinesEncoder#forUdp()}).
+     */
+    String endpoint(LogstashConnection.Host host, int index) {
+        String address = host.host().contains(":") ? "[" + host.host() + "]" : host.host();
+        String common = "sync=false&synchronous=true&connectTimeout=" + logstash.timeoutMillis();
+        return switch (logstash.protocol()) {
+            case "tcp" -> "netty:tcp://" + address + ":" + host.port() + "?" + common
+                    + "&encoders=#logstashStallGuard" + index + ",#tcpEncoder&keepAlive=true&sendBufferSize=65536";
+            case "udp" -> "netty:udp://" + address + ":" + host.port() + "?" + common + "&encoders=#udpEncoder";
+            default -> throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstash.protocol());
+        };
+    }
+}
