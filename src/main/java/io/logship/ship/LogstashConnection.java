@@ -273,7 +273,16 @@ public class LogstashConnection {
         }
 
         String problem() {
-            return reachable ? "skipped after failures (circuit " + circuit.getState() + "): " + lastError : lastError;
+            return reachable ? "skipped (circuit " + circuit.getState().name().toLowerCase() + "): " + lastError : lastError;
+        }
+
+        /** {@code healthy}, {@code unreachable: <error>} or {@code skipped (circuit open): <error>}. */
+        public String state() {
+            if (usable()) {
+                return "healthy";
+            }
+            return reachable ? "skipped (circuit " + circuit.getState().name().toLowerCase() + "): " + lastError
+                    : "unreachable: " + lastError;
         }
 
         Map<String, Object> view(boolean enabled) {

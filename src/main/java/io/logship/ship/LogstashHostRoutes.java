@@ -23,6 +23,9 @@ import org.apache.camel.spi.Registry;
  */
 public class LogstashHostRoutes extends RouteBuilder {
 
+    /** Bytes of the kernel's send buffer per TCP connection (Linux doubles it): enough for a LAN at full speed. */
+    static final int TCP_SEND_BUFFER = 65536;
+
     private LogstashConnection logstash;
 
     @Override
@@ -60,7 +63,8 @@ public class LogstashHostRoutes extends RouteBuilder {
 
     /**
      * One host's endpoint. TCP: a pooled connection, one write per batch, keep-alive and a stall timeout of
-     * {@code LOGSTASH_TIMEOUT}; the send buffer is kept small so little sits in it when a peer stops reading.
+     * {@code LOGSTASH_TIMEOUT}; the send buffer is fixed (Linux would grow it to megabytes), so little sits in it,
+     * written but unread, when a peer stops reading or dies.
      * UDP: datagrams of whole lines ({@link JsonLinesEncoder#forUdp()}).
      */
     String endpoint(LogstashConnection.Host host, int index) {
@@ -68,7 +72,7 @@ public class LogstashHostRoutes extends RouteBuilder {
         String common = "sync=false&synchronous=true&connectTimeout=" + logstash.timeoutMillis();
         return switch (logstash.protocol()) {
             case "tcp" -> "netty:tcp://" + address + ":" + host.port() + "?" + common
-                    + "&encoders=#logstashStallGuard" + index + ",#tcpEncoder&keepAlive=true&sendBufferSize=65536";
+                    + "&encoders=#logstashStallGuard" + index + ",#tcpEncoder&keepAlive=true&option.SO_SNDBUF=" + TCP_SEND_BUFFER;
             case "udp" -> "netty:udp://" + address + ":" + host.port() + "?" + common + "&encoders=#udpEncoder";
             default -> throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstash.protocol());
         };
