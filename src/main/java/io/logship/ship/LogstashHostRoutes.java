@@ -54,7 +54,9 @@ public class LogstashHostRoutes extends RouteBuilder {
         }
         boolean roundRobin = "round_robin".equals(logstash.loadBalance());
         LoadBalanceDefinition balance = from("direct:logstash-hosts").routeId("logstash-hosts")
-                .loadBalance().failover(branches.size() - 1, false, roundRobin, !roundRobin);
+                // each host once per attempt; wrapping around the list (Camel's round robin flag), as with sticky alone
+                // a failure of the last host would not fall back to the first
+                .loadBalance().failover(branches.size() - 1, false, true, !roundRobin);
         for (String branch : branches) {
             balance.to(branch);
         }
