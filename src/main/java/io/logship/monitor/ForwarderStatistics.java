@@ -60,7 +60,8 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     }
 
     /** Frames and events written to each Logstash host since the last reset. */
-    public Map<String, Map<String, Long>> hosts() {
+    @Override
+    public Map<String, Map<String, Long>> getHosts() {
         Map<String, Map<String, Long>> view = new java.util.TreeMap<>();
         perHost.forEach((host, counts) -> view.put(host, Map.of("batches_sent", counts[0].get(), "events_sent", counts[1].get())));
         return view;
@@ -158,7 +159,7 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
         view.put("spooled", getSpooled());
         view.put("rejected", getRejected());
         view.put("redeliveries", getRedeliveries());
-        view.put("hosts", hosts());
+        view.put("hosts", getHosts());
         view.put("last_error", getLastError());
         view.put("last_error_at", getLastErrorAt());
         view.put("last_sent_at", getLastSentAt());
