@@ -262,8 +262,8 @@ public class LogstashConnection {
             checkedAt = Instant.now();
         }
 
-        /** Reachable and not skipped by its circuit breaker. */
-        boolean usable() {
+        /** Reachable at the last check and not skipped by its circuit breaker. */
+        public boolean usable() {
             return reachable && circuitAllows();
         }
 

@@ -59,6 +59,10 @@ class LogstashHostsTest {
             assertEquals(10, perHost.get("127.0.0.1:" + first.port()).get("batches_sent").asInt(), perHost.toString());
             assertEquals(10, perHost.get("127.0.0.1:" + second.port()).get("batches_sent").asInt(), perHost.toString());
 
+            io.logship.testing.Scrape scrape = io.logship.testing.Scrape.of(app);
+            assertEquals(1, scrape.value("logship_logstash_host_up", "host", "127.0.0.1:" + first.port()));
+            assertEquals(1, scrape.value("logship_logstash_host_up", "host", "127.0.0.1:" + second.port()));
+
             String health = app.get("/observe/health", null).body();
             assertTrue(health.contains("127.0.0.1:" + first.port()) && health.contains("127.0.0.1:" + second.port()), health);
         }
@@ -132,6 +136,7 @@ class LogstashHostsTest {
             assertEquals(2, hosts.size());
             assertEquals("healthy", hosts.get(0).get("status").asText(), hosts.toString());
             assertEquals("unhealthy", hosts.get(1).get("status").asText(), hosts.toString());
+            assertEquals(0, io.logship.testing.Scrape.of(app).value("logship_logstash_host_up", "host", "127.0.0.1:" + port2));
         } finally {
             if (first != null) {
                 first.close();
