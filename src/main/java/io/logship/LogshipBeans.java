@@ -1,6 +1,7 @@
 package io.logship;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import java.time.Duration;
 
@@ -67,6 +68,10 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("logstash.protocol") String logstashProtocol;
     @PropertyInject("logstash.timeout") double logstashTimeoutSeconds;
     @PropertyInject("logstash.batch.size") int batchSize;
+    @PropertyInject("logstash.hosts") String logstashHosts;
+    @PropertyInject("logstash.loadbalance") String logstashLoadBalance;
+    @PropertyInject("logstash.circuit.failures") int circuitFailures;
+    @PropertyInject("logstash.circuit.wait") double circuitWaitSeconds;
     @PropertyInject("logstash.udp.max.bytes") int udpMaxBytes;
     @PropertyInject("elasticsearch.hosts") String elasticsearchHosts;
     @PropertyInject("elasticsearch.api.version") int elasticsearchApiVersion;
@@ -101,6 +106,12 @@ public class LogshipBeans implements CamelConfiguration {
         if (!logstashProtocol.equals("tcp") && !logstashProtocol.equals("udp")) {
             throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstashProtocol);
         }
+        if (!logstashLoadBalance.equals("failover") && !logstashLoadBalance.equals("round_robin")) {
+            throw new IllegalArgumentException("LOGSTASH_LOADBALANCE must be failover or round_robin, not " + logstashLoadBalance);
+        }
+        if (circuitFailures < 1) {
+            throw new IllegalArgumentException("LOGSTASH_CIRCUIT_FAILURES must be at least 1");
+        }
         if (batchSize < 1 || elasticsearchBulkSize < 1) {
             throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE and ELASTICSEARCH_BULK_SIZE must be at least 1");
         }
@@ -110,8 +121,9 @@ public class LogshipBeans implements CamelConfiguration {
         int timeoutMillis = (int) (logstashTimeoutSeconds * 1000);
         Registry registry = context.getRegistry();
         Spool spool = new Spool(data, spoolMaxBytes);
-        LogstashConnection logstash = new LogstashConnection(logstashHost, logstashPort, logstashProtocol,
-                timeoutMillis, useLogstash);
+        LogstashConnection logstash = new LogstashConnection(
+                LogstashConnection.hosts(logstashHosts, logstashHost, logstashPort), logstashProtocol, logstashLoadBalance,
+                timeoutMillis, useLogstash, circuitFailures, Duration.ofMillis((long) (circuitWaitSeconds * 1000)));
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
         ForwarderStatistics statistics = new ForwarderStatistics(metrics);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event

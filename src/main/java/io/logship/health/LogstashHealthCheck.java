@@ -1,5 +1,7 @@
 package io.logship.health;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.logship.ship.LogstashConnection;
@@ -7,7 +9,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * {@code logstash}: can Logstash be reached right now (a real TCP connect; for UDP, the host resolves).
+ * {@code logstash}: can Logstash be reached right now (a real TCP connect to each host of {@code LOGSTASH_HOSTS};
+ * for UDP, the host resolves) and is one of them not skipped by its circuit breaker. Each host is a detail.
  * DOWN on {@code /observe/health} when it cannot. Part of readiness only with {@code HEALTH_READINESS_SINKS=true}:
  * while Logstash is down logship still accepts uploads and sends them to Elasticsearch or the spool, so
  * taking the instance out of a load balancer would refuse uploads it could keep safely.
@@ -38,17 +41,28 @@ public class LogstashHealthCheck extends AbstractHealthCheck {
         builder.detail("host", logstash.host());
         builder.detail("port", logstash.port());
         builder.detail("protocol", logstash.protocol());
+        builder.detail("load_balance", logstash.loadBalance());
         if (!logstash.enabled()) {
             builder.message("USE_LOGSTASH=false: events go straight to Elasticsearch").up();
             return;
         }
-        if (logstash.check()) {
+        boolean up = logstash.check();
+        // each host as "host:port": its state, so an operator sees which one of LOGSTASH_HOSTS is the problem
+        List<String> hosts = new ArrayList<>();
+        for (LogstashConnection.Host host : logstash.hosts()) {
+            String state = host.state();
+            builder.detail("host." + host.address(), state);
+            hosts.add(host.address() + " " + state);
+        }
+        builder.detail("hosts", String.join(", ", hosts));
+        String where = logstash.addresses() + " (" + logstash.protocol() + ")";
+        if (up) {
             builder.message("udp".equals(logstash.protocol())
-                    ? "Logstash host " + logstash.host() + " resolves (udp: delivery itself is never confirmed)"
-                    : "Logstash " + logstash.host() + ":" + logstash.port() + " (tcp) is reachable").up();
+                    ? "Logstash host " + where + " resolves (udp: delivery itself is never confirmed)"
+                    : "Logstash " + where + " is reachable").up();
         } else {
-            builder.message("Logstash " + logstash.host() + ":" + logstash.port() + " (" + logstash.protocol()
-                    + ") is not reachable: " + logstash.lastError() + "; batches go to the fallback path").down();
+            builder.message("Logstash " + where + " is not reachable: " + logstash.lastError()
+                    + "; batches go to the fallback path").down();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.logship.monitor;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,6 +28,8 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong redeliveries = new AtomicLong();
+    // host:port -> {frames, events} written to that Logstash host (LOGSTASH_HOSTS)
+    private final Map<String, AtomicLong[]> perHost = new ConcurrentHashMap<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<Instant> lastErrorAt = new AtomicReference<>();
     private final AtomicReference<Instant> lastSentAt = new AtomicReference<>();
@@ -47,6 +50,21 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
         batchesSent.incrementAndGet();
         lastSentAt.set(Instant.now());
         metrics.sent(LogshipMetrics.LOGSTASH, batch.count());
+    }
+
+    /** A frame was handed to one Logstash host (uploads, spool replay and the monitor's test message alike). */
+    public void sentTo(String host, EventBatch frame) {
+        AtomicLong[] counts = perHost.computeIfAbsent(host, h -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
+        counts[0].incrementAndGet();
+        counts[1].addAndGet(frame.count());
+    }
+
+    /** Frames and events written to each Logstash host since the last reset. */
+    @Override
+    public Map<String, Map<String, Long>> getHosts() {
+        Map<String, Map<String, Long>> view = new java.util.TreeMap<>();
+        perHost.forEach((host, counts) -> view.put(host, Map.of("batches_sent", counts[0].get(), "events_sent", counts[1].get())));
+        return view;
     }
 
     /** Logstash did not take the batch after every redelivery. */
@@ -112,6 +130,7 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
         spooled.set(0);
         rejected.set(0);
         redeliveries.set(0);
+        perHost.clear();
         lastError.set(null);
         lastErrorAt.set(null);
         lastSentAt.set(null);
@@ -140,6 +159,7 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
         view.put("spooled", getSpooled());
         view.put("rejected", getRejected());
         view.put("redeliveries", getRedeliveries());
+        view.put("hosts", getHosts());
         view.put("last_error", getLastError());
         view.put("last_error_at", getLastErrorAt());
         view.put("last_sent_at", getLastSentAt());

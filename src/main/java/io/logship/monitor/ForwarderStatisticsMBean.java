@@ -32,6 +32,9 @@ public interface ForwarderStatisticsMBean {
 
     String getLastSentAt();
 
+    /** Batches and events written to each Logstash host: {@code {"host:port": {"batches_sent", "events_sent"}}}. */
+    java.util.Map<String, java.util.Map<String, Long>> getHosts();
+
     String getSince();
 
     /** Same as {@code DELETE /api/v1/logs/logstash/monitor/}; Prometheus counters are not affected. */

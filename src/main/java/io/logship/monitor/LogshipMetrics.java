@@ -81,6 +81,11 @@ public class LogshipMetrics {
             // the last check's outcome (health probe, monitor or the periodic logstash-probe route): scraping never connects
             Gauge.builder("logship.logstash.up", logstash, l -> l.connected() ? 1 : 0)
                     .description("1 when the last connection check to Logstash succeeded").register(registry);
+            for (LogstashConnection.Host host : logstash.hosts()) {
+                Gauge.builder("logship.logstash.host.up", host, h -> h.usable() ? 1 : 0).tag("host", host.address())
+                        .description("1 when a Logstash host answered the last check and is not skipped (circuit open)")
+                        .register(registry);
+            }
         }
         return this;
     }

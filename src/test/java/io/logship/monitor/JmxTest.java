@@ -41,7 +41,9 @@ class JmxTest {
             for (Iterator<Map.Entry<String, JsonNode>> it = statistics.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 Object value = JMX.getAttribute(name, camelCase(field.getKey()));
-                if (field.getValue().isNumber()) {
+                if (field.getValue().isObject()) {
+                    assertEquals(field.getValue().toString(), LogshipApp.JSON.writeValueAsString(value), field.getKey());
+                } else if (field.getValue().isNumber()) {
                     assertEquals(field.getValue().asDouble(), ((Number) value).doubleValue(), 1e-9, field.getKey());
                 } else if (!field.getKey().equals("since")) {
                     assertEquals(field.getValue().isNull() ? null : field.getValue().asText(), value, field.getKey());

@@ -37,6 +37,12 @@ public final class LogstashListener implements AutoCloseable {
     private final DatagramSocket udp;
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    // faults, for the tests of stuck, resetting and slow peers
+    private volatile boolean neverRead;
+    private volatile long resetFirstConnectionAfter = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean resetDone = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile int slowReadBytes;
+    private volatile long slowReadPauseMillis;
 
     private LogstashListener(ServerSocket tcp, DatagramSocket udp) {
         this.tcp = tcp;
@@ -51,8 +57,17 @@ public final class LogstashListener implements AutoCloseable {
     }
 
     public static LogstashListener tcp(int port) throws IOException {
+        return tcp(port, 0);
+    }
+
+    /** @param receiveBuffer the kernel's receive buffer of accepted connections; 0: the system's (grows as needed) */
+    public static LogstashListener tcp(int port, int receiveBuffer) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
+        if (receiveBuffer > 0) {
+            // before bind: a buffer set later does not stop Linux from growing it
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         return new LogstashListener(socket, null);
     }
@@ -79,6 +94,37 @@ public final class LogstashListener implements AutoCloseable {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.setReceiveBufferSize(4 << 20);
         return new LogstashListener(null, socket);
+    }
+
+    /**
+     * Accepts connections and never reads from them, as a Logstash whose pipeline is stuck; with a small receive
+     * buffer, as little as the kernel allows is taken in.
+     */
+    public static LogstashListener neverReading() throws IOException {
+        LogstashListener listener = tcp(0, 4096);
+        listener.neverRead = true;
+        return listener;
+    }
+
+    /** A listener with a small receive buffer (bytes), so a write waits on what this listener reads. */
+    public static LogstashListener tcpWithSmallBuffer(int receiveBuffer) throws IOException {
+        return tcp(0, receiveBuffer);
+    }
+
+    /**
+     * The first connection to bring this many bytes is reset (RST) there; later ones are read normally. (Counted
+     * in data, not connections: logship's reachability checks connect without sending.)
+     */
+    public LogstashListener resetFirstConnectionAfter(long bytes) {
+        resetFirstConnectionAfter = bytes;
+        return this;
+    }
+
+    /** Reads at most {@code bytes} at a time, pausing between reads: a slow Logstash that keeps reading. */
+    public LogstashListener readSlowly(int bytes, long pauseMillis) {
+        slowReadBytes = bytes;
+        slowReadPauseMillis = pauseMillis;
+        return this;
     }
 
     public int port() {
@@ -121,7 +167,10 @@ public final class LogstashListener implements AutoCloseable {
                 Socket client = tcp.accept();
                 connections.incrementAndGet();
                 clients.add(client);
-                Thread reader = new Thread(() -> readLines(client), "logstash-listener-conn");
+                if (neverRead) {
+                    continue;
+                }
+                Thread reader = new Thread(() -> readLines(client, resetFirstConnectionAfter), "logstash-listener-conn");
                 reader.setDaemon(true);
                 reader.start();
             } catch (IOException e) {
@@ -130,12 +179,27 @@ public final class LogstashListener implements AutoCloseable {
         }
     }
 
-    private void readLines(Socket client) {
+    private void readLines(Socket client, long resetAfter) {
         try (InputStream in = client.getInputStream()) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             byte[] buf = new byte[65536];
+            long total = 0;
             int n;
-            while ((n = in.read(buf)) > 0) {
+            while ((n = in.read(buf, 0, slowReadBytes > 0 ? slowReadBytes : buf.length)) > 0) {
+                total += n;
+                if (resetAfter >= 0 && total >= resetAfter && resetDone.compareAndSet(false, true)) {
+                    // what was read of this connection is dropped, as a Logstash that crashes mid-batch
+                    client.setSoLinger(true, 0);
+                    client.close();
+                    return;
+                }
+                if (slowReadPauseMillis > 0) {
+                    try {
+                        Thread.sleep(slowReadPauseMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
                 for (int i = 0; i < n; i++) {
                     if (buf[i] == '\n') {
                         decode(line.toByteArray(), 0, line.size());
