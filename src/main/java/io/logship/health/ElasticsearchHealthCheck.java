@@ -16,7 +16,8 @@ import org.elasticsearch.client.RestClient;
 
 /**
  * {@code elasticsearch} (only with {@code ELASTICSEARCH_HOSTS}): {@code GET /_cluster/health} through the
- * very client camel-elasticsearch writes with, so its hosts, headers and API version are what is checked.
+ * very client camel-elasticsearch writes with, so its hosts, headers, API version, credentials and TLS trust
+ * are what is checked (a refused credential shows as 401, an untrusted certificate as an SSL handshake failure).
  * Red is DOWN (some indices cannot take writes); yellow is UP, as on a single node. Readiness as for
  * {@link LogstashHealthCheck}.
  */
