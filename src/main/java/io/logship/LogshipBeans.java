@@ -23,6 +23,8 @@ import io.logship.monitor.PlatformMBean;
 import io.logship.ship.JsonLinesEncoder;
 import io.logship.ship.LogstashConnection;
 import io.logship.ship.LogstashFrames;
+import io.logship.ship.LogstashHttp;
+import io.logship.ship.LogstashTls;
 import io.logship.upload.UploadReceiver;
 import io.logship.upload.UploadStore;
 import org.apache.camel.CamelConfiguration;
@@ -65,11 +67,21 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("health.readiness.sinks") boolean sinksInReadiness;
     @PropertyInject("routes.dir") String routesDir;
     @PropertyInject("routes.reload") boolean routesReload;
+    @PropertyInject("logstash.user") String logstashUser;
+    @PropertyInject("logstash.password") String logstashPassword;
+    @PropertyInject("logstash.ssl") boolean logstashSsl;
+    @PropertyInject("logstash.ssl.ca") String logstashSslCa;
+    @PropertyInject("logstash.ssl.cert") String logstashSslCert;
+    @PropertyInject("logstash.ssl.key") String logstashSslKey;
+    @PropertyInject("logstash.ssl.verify.hostname") boolean logstashSslVerifyHostname;
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (!logstashProtocol.equals("tcp") && !logstashProtocol.equals("udp")) {
-            throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstashProtocol);
+        if (!logstashProtocol.equals("tcp") && !logstashProtocol.equals("udp") && !logstashProtocol.equals("http")) {
+            throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp, udp or http, not " + logstashProtocol);
+        }
+        if (logstashSsl && logstashProtocol.equals("udp")) {
+            throw new IllegalArgumentException("LOGSTASH_SSL=true needs LOGSTASH_PROTOCOL tcp or http: udp has no TLS");
         }
         if (batchSize < 1 || elasticsearchBulkSize < 1) {
             throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE and ELASTICSEARCH_BULK_SIZE must be at least 1");
@@ -86,6 +98,7 @@ public class LogshipBeans implements CamelConfiguration {
         ForwarderStatistics statistics = new ForwarderStatistics(metrics);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event
         UploadStore uploads = new UploadStore(data, useLogstash ? batchSize : elasticsearchBulkSize, maxEventBytes, metrics);
+        uploads.logstashAcknowledges(logstashProtocol.equals("http"));
         registry.bind("forwarderStatistics", statistics);
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
         registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
@@ -100,6 +113,7 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder());
         registry.bind("udpEncoder", JsonLinesEncoder.forUdp());
+        shipOverHttp(context);
         registry.bind("monitorApi", new MonitorApi(logstash, statistics, spool, context));
         // health checks in the registry are picked up by Camel's health-check registry (/observe/health)
         registry.bind("logstashHealthCheck", new LogstashHealthCheck(logstash, sinksInReadiness));
@@ -117,6 +131,24 @@ public class LogshipBeans implements CamelConfiguration {
         ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, new DeadLetters(data), statistics);
         registry.bind("elasticsearchBulk", bulk);
         registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics));
+    }
+
+    /**
+     * LOGSTASH_PROTOCOL=http (the batch is POSTed as a JSON array) and TLS for tcp and http. The TLS parameters are
+     * always bound, since the netty URI names them; Netty uses them only with {@code ssl=true}. camel-http turns to
+     * https whenever it is given TLS parameters, so its URI names them through the optional placeholder
+     * {@code logstash.http.tls}, set here only with LOGSTASH_SSL=true.
+     */
+    private void shipOverHttp(CamelContext context) {
+        Registry registry = context.getRegistry();
+        registry.bind("logstashHttp", new LogstashHttp(logstashUser, logstashPassword));
+        context.getTypeConverterRegistry().addTypeConverter(java.io.InputStream.class, EventBatch.class,
+                new SimpleTypeConverter(false, (type, exchange, value) -> LogstashHttp.body((EventBatch) value)));
+        registry.bind("logstashTls", LogstashTls.parameters(logstashSslCa, logstashSslCert, logstashSslKey));
+        registry.bind("logstashHostnameVerifier", LogstashTls.hostnameVerifier(logstashSslVerifyHostname));
+        if (logstashSsl) {
+            context.getPropertiesComponent().addInitialProperty("logstash.http.tls", "#logstashTls");
+        }
     }
 
     /** ROUTES_RELOAD: edits in ROUTES_DIR apply while running. */

@@ -6,8 +6,9 @@ import org.apache.camel.Exchange;
 
 /**
  * Decides when the spool is drained: on every tick, oldest batch first, while a sink takes them.
- * Logstash is a replay target only over TCP, where a refused connection is visible; over UDP nothing
- * confirms delivery, so spooled batches wait for Elasticsearch.
+ * Logstash is a replay target over http, which acknowledges each batch (a spool file is deleted only after a 2xx),
+ * and over TCP, where at least a refused connection is visible; over UDP nothing confirms delivery, so spooled
+ * batches wait for Elasticsearch.
  */
 public class SpoolReplay {
 
@@ -34,7 +35,7 @@ public class SpoolReplay {
     }
 
     public boolean logstashUp() {
-        return logstash.enabled() && "tcp".equals(logstash.protocol()) && logstash.check();
+        return logstash.enabled() && !"udp".equals(logstash.protocol()) && logstash.check();
     }
 
     public void failed(Exchange exchange) {

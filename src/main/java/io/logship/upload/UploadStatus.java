@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * Where the events of one upload went. Every received event is in exactly one of the counts:
  * received = sent_logstash + sent_elasticsearch + spooled + rejected once the upload is completed.
+ * sent_logstash = acknowledged_logstash + written_logstash: what Logstash's http input acknowledged (a 2xx, the
+ * events are in its queue) and what was only written to a tcp or udp socket (nothing confirms it arrived).
  * The resume point moves only when a batch is delivered or spooled, so a restart repeats at most one batch.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -30,6 +32,8 @@ public final class UploadStatus {
     private String status = "accepted";
     private long received;
     @JsonProperty("sent_logstash") private long sentLogstash;
+    @JsonProperty("acknowledged_logstash") private long acknowledgedLogstash;
+    @JsonProperty("written_logstash") private long writtenLogstash;
     @JsonProperty("sent_elasticsearch") private long sentElasticsearch;
     private long spooled;
     private long rejected;
@@ -94,6 +98,16 @@ public final class UploadStatus {
         }
     }
 
+    /** Logstash took {@code events}: acknowledged them (http) or they were only written (tcp, udp). */
+    synchronized void deliveredToLogstash(int events, boolean acknowledged) {
+        sentLogstash += events;
+        if (acknowledged) {
+            acknowledgedLogstash += events;
+        } else {
+            writtenLogstash += events;
+        }
+    }
+
     synchronized void spooled(int events) {
         spooled += events;
     }
@@ -137,6 +151,8 @@ public final class UploadStatus {
         view.put("bytes", bytes);
         view.put("received", received);
         view.put("sent_logstash", sentLogstash);
+        view.put("acknowledged_logstash", acknowledgedLogstash);
+        view.put("written_logstash", writtenLogstash);
         view.put("sent_elasticsearch", sentElasticsearch);
         view.put("spooled", spooled);
         view.put("rejected", rejected);

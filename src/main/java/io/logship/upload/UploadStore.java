@@ -46,6 +46,7 @@ public class UploadStore {
     private final Map<String, UploadStatus> uploads = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSaved = new ConcurrentHashMap<>();
     private final LogshipMetrics metrics;
+    private volatile boolean logstashAcknowledges;
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes, LogshipMetrics metrics) {
         this.root = dataDir.resolve("uploads");
@@ -61,6 +62,11 @@ public class UploadStore {
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes) {
         this(dataDir, batchSize, maxEventBytes, LogshipMetrics.detached());
+    }
+
+    /** true when Logstash acknowledges what it takes (LOGSTASH_PROTOCOL=http); tcp and udp batches are only written. */
+    public void logstashAcknowledges(boolean acknowledges) {
+        this.logstashAcknowledges = acknowledges;
     }
 
     public String newId() {
@@ -114,7 +120,7 @@ public class UploadStore {
         }
     }
 
-    /** The whole batch reached Logstash; {@code replay}: it came from the spool. */
+    /** The whole batch reached Logstash (acknowledged or only written, by protocol); {@code replay}: it came from the spool. */
     public void sentToLogstash(EventBatch batch, @Variable("replay") Boolean replay) {
         delivered(batch, "logstash", batch.count(), Boolean.TRUE.equals(replay));
     }
@@ -127,7 +133,11 @@ public class UploadStore {
         if (fromSpool) {
             status.unspooled(events);
         }
-        status.delivered(sink, events);
+        if ("logstash".equals(sink)) {
+            status.deliveredToLogstash(events, logstashAcknowledges);
+        } else {
+            status.delivered(sink, events);
+        }
         if (fromSpool) {
             saveQuietly(status);
         }
