@@ -25,6 +25,7 @@ import io.logship.ship.LogstashConnection;
 import io.logship.ship.LogstashFrames;
 import io.logship.ship.LogstashHttp;
 import io.logship.ship.LogstashTls;
+import io.logship.ship.NettyTlsClient;
 import io.logship.upload.UploadReceiver;
 import io.logship.upload.UploadStore;
 import org.apache.camel.CamelConfiguration;
@@ -41,6 +42,7 @@ import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.SimpleTypeConverter;
 import org.elasticsearch.client.RestClient;
 
@@ -139,12 +141,14 @@ public class LogshipBeans implements CamelConfiguration {
      * https whenever it is given TLS parameters, so its URI names them through the optional placeholder
      * {@code logstash.http.tls}, set here only with LOGSTASH_SSL=true.
      */
-    private void shipOverHttp(CamelContext context) {
+    private void shipOverHttp(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
         registry.bind("logstashHttp", new LogstashHttp(logstashUser, logstashPassword));
         context.getTypeConverterRegistry().addTypeConverter(java.io.InputStream.class, EventBatch.class,
                 new SimpleTypeConverter(false, (type, exchange, value) -> LogstashHttp.body((EventBatch) value)));
-        registry.bind("logstashTls", LogstashTls.parameters(logstashSslCa, logstashSslCert, logstashSslKey));
+        SSLContextParameters tls = LogstashTls.parameters(logstashSslCa, logstashSslCert, logstashSslKey);
+        registry.bind("logstashTls", tls);
+        registry.bind("logstashTlsClient", new NettyTlsClient(tls.createSSLContext(context), logstashSslVerifyHostname));
         registry.bind("logstashHostnameVerifier", LogstashTls.hostnameVerifier(logstashSslVerifyHostname));
         if (logstashSsl) {
             context.getPropertiesComponent().addInitialProperty("logstash.http.tls", "#logstashTls");

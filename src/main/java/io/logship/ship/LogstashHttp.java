@@ -31,6 +31,8 @@ public class LogstashHttp {
     /** The variable that takes Logstash's answer (variableReceive in ship.camel.yaml). */
     public static final String ANSWER = "logstashAnswer";
 
+    private static final String REDELIVERY_STATE = "CamelRedeliver*";
+
     private final String authorization;
 
     /** @param user empty: no Authorization header */
@@ -62,7 +64,9 @@ public class LogstashHttp {
      */
     public void request(Exchange exchange) {
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        // Camel's redelivery counts its attempts in CamelRedelivery* headers: those stay (a stale delay does not)
+        message.removeHeaders("*", REDELIVERY_STATE);
+        message.removeHeader(Exchange.REDELIVERY_DELAY);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (authorization != null) {
@@ -77,7 +81,7 @@ public class LogstashHttp {
      */
     public void response(Exchange exchange) {
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        message.removeHeaders("*", REDELIVERY_STATE);
         int status = answerHeader(exchange, Exchange.HTTP_RESPONSE_CODE, Integer.class, 0);
         String answer = exchange.getVariable(ANSWER, String.class);
         String retryAfter = answerHeader(exchange, "Retry-After", String.class, null);
