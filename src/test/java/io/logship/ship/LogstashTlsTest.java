@@ -97,6 +97,12 @@ class LogstashTlsTest {
             assertEquals(0, result.get("spooled").asInt());
             logstash.awaitEvents(3, Duration.ofSeconds(30));
             assertEquals("secret 1", logstash.events().get(0).get("message").asText());
+            // tcp has no answer: the events were written, nothing acknowledged them
+            JsonNode statistics = LogshipApp.json(app.get("/api/v1/logs/logstash/monitor/", app.token("ops", "admin")))
+                    .get("statistics");
+            assertEquals(3, statistics.get("total_written").asInt(), statistics.toString());
+            assertEquals(0, statistics.get("total_acknowledged").asInt());
+            assertEquals("written", statistics.get("delivery").asText());
         }
     }
 

@@ -128,6 +128,11 @@ public final class LogstashHttpInput implements AutoCloseable {
         return new LogstashHttpInput(0, Files.createTempFile("logstash-http-", ".ndjson"), options);
     }
 
+    /** On a given port (a Logstash that comes back where it was), recording to a temporary file. */
+    public static LogstashHttpInput start(int port, Options options) throws IOException {
+        return new LogstashHttpInput(port, Files.createTempFile("logstash-http-", ".ndjson"), options);
+    }
+
     public static LogstashHttpInput start() throws IOException {
         return start(new Options());
     }
