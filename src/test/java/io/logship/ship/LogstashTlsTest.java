@@ -154,4 +154,18 @@ class LogstashTlsTest {
             assertEquals(0, logstash.eventCount());
         }
     }
+
+    @Test
+    void withoutHostnameVerificationACertificateForAnotherHostIsTakenOnBothProtocols() throws Exception {
+        try (LogstashHttpInput logstash = LogstashHttpInput.start(
+                new LogstashHttpInput.Options().tls(TestCertificates.serverContext(otherHost, null), false));
+             LogshipApp app = LogshipApp.start(tls("http", logstash.port(), ca.caPem(), "logstash.ssl.verify.hostname", "false"))) {
+            assertEquals(3, upload(app).get("acknowledged_logstash").asInt());
+        }
+        try (LogstashListener logstash = LogstashListener.tls(TestCertificates.serverContext(otherHost, null), false);
+             LogshipApp app = LogshipApp.start(tls("tcp", logstash.port(), ca.caPem(), "logstash.ssl.verify.hostname", "false"))) {
+            assertEquals(3, upload(app).get("written_logstash").asInt());
+            logstash.awaitEvents(3, Duration.ofSeconds(30));
+        }
+    }
 }
