@@ -33,6 +33,9 @@ import io.logship.ship.LogstashConnection;
 import io.logship.ship.LogstashFrames;
 import io.logship.upload.TmpSweeper;
 import io.logship.upload.UploadQueue;
+import io.logship.ship.LogstashHttp;
+import io.logship.ship.LogstashTls;
+import io.logship.ship.NettyTlsClient;
 import io.logship.upload.UploadReceiver;
 import io.logship.upload.UploadStore;
 import org.apache.camel.CamelConfiguration;
@@ -49,6 +52,7 @@ import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.SimpleTypeConverter;
 import org.elasticsearch.client.RestClient;
 
@@ -100,11 +104,21 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("max.concurrent.uploads") int maxConcurrentUploads;
     @PropertyInject("http.retry.after") long httpRetryAfter;
     @PropertyInject("tmp.max.age") double tmpMaxAge;
+    @PropertyInject("logstash.user") String logstashUser;
+    @PropertyInject("logstash.password") String logstashPassword;
+    @PropertyInject("logstash.ssl") boolean logstashSsl;
+    @PropertyInject("logstash.ssl.ca") String logstashSslCa;
+    @PropertyInject("logstash.ssl.cert") String logstashSslCert;
+    @PropertyInject("logstash.ssl.key") String logstashSslKey;
+    @PropertyInject("logstash.ssl.verify.hostname") boolean logstashSslVerifyHostname;
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (!logstashProtocol.equals("tcp") && !logstashProtocol.equals("udp")) {
-            throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstashProtocol);
+        if (!logstashProtocol.equals("tcp") && !logstashProtocol.equals("udp") && !logstashProtocol.equals("http")) {
+            throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp, udp or http, not " + logstashProtocol);
+        }
+        if (logstashSsl && logstashProtocol.equals("udp")) {
+            throw new IllegalArgumentException("LOGSTASH_SSL=true needs LOGSTASH_PROTOCOL tcp or http: udp has no TLS");
         }
         if (!logstashLoadBalance.equals("failover") && !logstashLoadBalance.equals("round_robin")) {
             throw new IllegalArgumentException("LOGSTASH_LOADBALANCE must be failover or round_robin, not " + logstashLoadBalance);
@@ -131,6 +145,7 @@ public class LogshipBeans implements CamelConfiguration {
                 seconds(statusSyncIntervalSeconds), seconds(uploadRetentionSeconds), metrics);
         // the spool files that the uploads' saved checkpoints do not count (a crash) go before anything replays them
         uploads.spool(spool);
+        uploads.logstashAcknowledges(logstashProtocol.equals("http"));
         registry.bind("forwarderStatistics", statistics);
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
         registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
@@ -152,6 +167,7 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder());
         registry.bind("udpEncoder", JsonLinesEncoder.forUdp());
+        shipOverHttp(context);
         registry.bind("monitorApi", new MonitorApi(logstash, statistics, spool, context));
         // health checks in the registry are picked up by Camel's health-check registry (/observe/health)
         registry.bind("logstashHealthCheck", new LogstashHealthCheck(logstash, sinksInReadiness));
@@ -176,6 +192,26 @@ public class LogshipBeans implements CamelConfiguration {
 
     private static Duration seconds(double seconds) {
         return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+
+    /**
+     * LOGSTASH_PROTOCOL=http (the batch is POSTed as a JSON array) and TLS for tcp and http. The TLS parameters are
+     * always bound, since the netty URI names them; Netty uses them only with {@code ssl=true}. camel-http turns to
+     * https whenever it is given TLS parameters, so its URI names them through the optional placeholder
+     * {@code logstash.http.tls}, set here only with LOGSTASH_SSL=true.
+     */
+    private void shipOverHttp(CamelContext context) throws Exception {
+        Registry registry = context.getRegistry();
+        registry.bind("logstashHttp", new LogstashHttp(logstashUser, logstashPassword));
+        context.getTypeConverterRegistry().addTypeConverter(java.io.InputStream.class, EventBatch.class,
+                new SimpleTypeConverter(false, (type, exchange, value) -> LogstashHttp.body((EventBatch) value)));
+        SSLContextParameters tls = LogstashTls.parameters(logstashSslCa, logstashSslCert, logstashSslKey);
+        registry.bind("logstashTls", tls);
+        registry.bind("logstashTlsClient", new NettyTlsClient(tls.createSSLContext(context), logstashSslVerifyHostname));
+        registry.bind("logstashHostnameVerifier", LogstashTls.hostnameVerifier(logstashSslVerifyHostname));
+        if (logstashSsl) {
+            context.getPropertiesComponent().addInitialProperty("logstash.http.tls", "#logstashTls");
+        }
     }
 
     /** ROUTES_RELOAD: edits in ROUTES_DIR apply while running. */

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains the spool: oldest batch first, each through the route {@code direct:replay}, while a sink takes them.
  * A file leaves the spool only after its upload has durably counted what left it (settled), so a crash between the
- * two replays the file again without counting it twice. Logstash is a replay target only over TCP, where a refused
- * connection is visible; over UDP nothing confirms delivery, so spooled batches wait for Elasticsearch.
+ * two replays the file again without counting it twice. Logstash is a replay target over http, which acknowledges
+ * each batch, and over TCP, where at least a refused connection is visible; over UDP nothing confirms delivery, so
+ * spooled batches wait for Elasticsearch.
  *
  * <p>A batch is replayed only once its upload has checkpointed it: before that, the batch may still fail and be
  * read again from the upload, and its spool file is void.
@@ -97,6 +98,6 @@ public class SpoolReplay {
     }
 
     public boolean logstashUp() {
-        return logstash.enabled() && "tcp".equals(logstash.protocol()) && logstash.check();
+        return logstash.enabled() && !"udp".equals(logstash.protocol()) && logstash.check();
     }
 }

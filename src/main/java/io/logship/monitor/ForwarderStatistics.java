@@ -20,6 +20,8 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     public static final String OBJECT_NAME = "io.logship:type=ForwarderStatistics";
 
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong batchesSent = new AtomicLong();
     private final AtomicLong batchesFailed = new AtomicLong();
@@ -44,9 +46,10 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
         this(LogshipMetrics.detached());
     }
 
-    /** A batch reached Logstash. */
+    /** A batch reached Logstash: acknowledged by its http input, or only written to a tcp or udp socket. */
     public void sent(EventBatch batch) {
         sent.addAndGet(batch.count());
+        (LogshipMetrics.ACKNOWLEDGED.equals(metrics.logstashDelivery()) ? acknowledged : written).addAndGet(batch.count());
         batchesSent.incrementAndGet();
         lastSentAt.set(Instant.now());
         metrics.sent(LogshipMetrics.LOGSTASH, batch.count());
@@ -122,6 +125,8 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     @Override
     public void reset() {
         sent.set(0);
+        acknowledged.set(0);
+        written.set(0);
         failed.set(0);
         batchesSent.set(0);
         batchesFailed.set(0);
@@ -150,6 +155,9 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("total_sent", getTotalSent());
+        view.put("total_acknowledged", getTotalAcknowledged());
+        view.put("total_written", getTotalWritten());
+        view.put("delivery", getDelivery());
         view.put("total_failed", getTotalFailed());
         view.put("success_rate", getSuccessRate());
         view.put("batches_sent", getBatchesSent());
@@ -170,6 +178,21 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     @Override
     public long getTotalSent() {
         return sent.get();
+    }
+
+    @Override
+    public long getTotalAcknowledged() {
+        return acknowledged.get();
+    }
+
+    @Override
+    public long getTotalWritten() {
+        return written.get();
+    }
+
+    @Override
+    public String getDelivery() {
+        return metrics.logstashDelivery();
     }
 
     @Override

@@ -6,7 +6,17 @@ package io.logship.monitor;
  */
 public interface ForwarderStatisticsMBean {
 
+    /** Events Logstash took: {@link #getTotalAcknowledged()} + {@link #getTotalWritten()}. */
     long getTotalSent();
+
+    /** Events Logstash's http input acknowledged (a 2xx: they are in its queue). */
+    long getTotalAcknowledged();
+
+    /** Events only written to a tcp or udp socket: nothing confirms that Logstash got them. */
+    long getTotalWritten();
+
+    /** {@code acknowledged} (LOGSTASH_PROTOCOL=http) or {@code written} (tcp, udp). */
+    String getDelivery();
 
     long getTotalFailed();
 

@@ -26,6 +26,10 @@ public class LogshipMetrics {
     public static final String ELASTICSEARCH = "elasticsearch";
     public static final String OVERSIZED_LINE = "oversized_line";
     public static final String ELASTICSEARCH_REFUSED = "elasticsearch_refused";
+    /** A sink confirmed it has the events: Logstash's http input (2xx), Elasticsearch (per item result). */
+    public static final String ACKNOWLEDGED = "acknowledged";
+    /** Only written to a socket (Logstash tcp, udp): nothing confirms they arrived. */
+    public static final String WRITTEN = "written";
 
     private final Counter received;
     private final Counter spooled;
@@ -38,9 +42,11 @@ public class LogshipMetrics {
     private final Map<String, Counter> rejected;
 
     private final MeterRegistry registry;
+    private final String logstashDelivery;
 
     public LogshipMetrics(MeterRegistry registry, String logstashProtocol) {
         this.registry = registry;
+        this.logstashDelivery = "http".equalsIgnoreCase(logstashProtocol) ? ACKNOWLEDGED : WRITTEN;
         received = Counter.builder("logship.events.received").description("Events read from accepted uploads")
                 .register(registry);
         spooled = Counter.builder("logship.events.spooled").description("Events written to the local spool")
@@ -48,8 +54,8 @@ public class LogshipMetrics {
         uploadBytes = Counter.builder("logship.upload.bytes").description("Bytes of accepted uploads, as stored (after gunzip)")
                 .register(registry);
         sent = Map.of(
-                LOGSTASH, sentCounter(registry, LOGSTASH, logstashProtocol.toLowerCase()),
-                ELASTICSEARCH, sentCounter(registry, ELASTICSEARCH, "bulk"));
+                LOGSTASH, sentCounter(registry, LOGSTASH, logstashProtocol.toLowerCase(), logstashDelivery),
+                ELASTICSEARCH, sentCounter(registry, ELASTICSEARCH, "bulk", ACKNOWLEDGED));
         failed = perSink(sink -> Counter.builder("logship.events.failed").tag("sink", sink)
                 .description("Events a sink did not take after every redelivery (they go on to the next sink or the spool)")
                 .register(registry));
@@ -90,9 +96,14 @@ public class LogshipMetrics {
         return this;
     }
 
-    private static Counter sentCounter(MeterRegistry registry, String sink, String protocol) {
-        return Counter.builder("logship.events.sent").tag("sink", sink).tag("protocol", protocol)
-                .description("Events delivered to a sink").register(registry);
+    private static Counter sentCounter(MeterRegistry registry, String sink, String protocol, String delivery) {
+        return Counter.builder("logship.events.sent").tag("sink", sink).tag("protocol", protocol).tag("delivery", delivery)
+                .description("Events delivered to a sink: acknowledged by it, or only written to a socket").register(registry);
+    }
+
+    /** {@link #ACKNOWLEDGED} when Logstash confirms what it takes (http), else {@link #WRITTEN} (tcp, udp). */
+    public String logstashDelivery() {
+        return logstashDelivery;
     }
 
     private static Counter rejectedCounter(MeterRegistry registry, String reason) {

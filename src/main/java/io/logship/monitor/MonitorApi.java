@@ -26,7 +26,8 @@ public class MonitorApi {
     public static final List<String> SHOWN_SETTINGS = List.of("logstash.host", "logstash.port", "logstash.protocol",
             "logstash.timeout", "logstash.max.retries", "logstash.retry.delay", "logstash.batch.size",
             "logstash.udp.max.bytes", "logstash.hosts", "logstash.loadbalance", "logstash.circuit.failures",
-            "logstash.circuit.wait", "use.logstash", "elasticsearch.hosts", "max.upload.bytes", "max.event.bytes",
+            "logstash.circuit.wait", "logstash.user", "logstash.ssl", "logstash.ssl.ca", "logstash.ssl.cert",
+            "logstash.ssl.verify.hostname", "use.logstash", "elasticsearch.hosts", "max.upload.bytes", "max.event.bytes",
             "spool.max.bytes", "data.dir");
 
     private final LogstashConnection logstash;

@@ -42,12 +42,20 @@ public class LogstashHostRoutes extends RouteBuilder {
             registry.bind(circuit, host.circuit());
             registry.bind("logstashStallGuard" + index, StalledPeerGuard.factory(host.address(),
                     logstash.timeoutMillis(), host::stalled));
-            from("direct:" + route).routeId(route)
+            var send = from("direct:" + route).routeId(route)
                     .circuitBreaker()
-                        .resilience4jConfiguration().circuitBreaker(circuit).throwExceptionWhenHalfOpenOrOpenState(true).end()
-                        // the frame stays the body: Netty's (empty) answer goes to a variable
-                        .toV(endpoint(host, index), null, "logstashReply")
-                    .end()
+                        .resilience4jConfiguration().circuitBreaker(circuit).throwExceptionWhenHalfOpenOrOpenState(true).end();
+            if ("http".equals(logstash.protocol())) {
+                // one POST; the answer goes to a variable and logstashHttp turns a non-2xx into an exception:
+                // 429 and 5xx are redelivered (after Retry-After), another 4xx goes to the fallback path at once
+                send.bean("logstashHttp", "request")
+                        .toV(endpoint(host, index), null, LogstashHttp.ANSWER)
+                        .bean("logstashHttp", "response");
+            } else {
+                // the frame stays the body: Netty's (empty) answer goes to a variable
+                send.toV(endpoint(host, index), null, "logstashReply");
+            }
+            send.end()
                     .bean("forwarderStatistics", "sentTo('" + host.address() + "', ${body})");
             branches.add("direct:" + route);
             index++;
@@ -67,16 +75,24 @@ public class LogstashHostRoutes extends RouteBuilder {
      * One host's endpoint. TCP: a pooled connection, one write per batch, keep-alive and a stall timeout of
      * {@code LOGSTASH_TIMEOUT}; the send buffer is fixed (Linux would grow it to megabytes), so little sits in it,
      * written but unread, when a peer stops reading or dies.
-     * UDP: datagrams of whole lines ({@link JsonLinesEncoder#forUdp()}).
+     * UDP: datagrams of whole lines ({@link JsonLinesEncoder#forUdp()}). HTTP: camel-http's pool of keep-alive
+ * connections, one POST per batch ({@link LogstashHttp}). TLS for tcp and http with LOGSTASH_SSL.
      */
     String endpoint(LogstashConnection.Host host, int index) {
         String address = host.host().contains(":") ? "[" + host.host() + "]" : host.host();
         String common = "sync=false&synchronous=true&connectTimeout=" + logstash.timeoutMillis();
         return switch (logstash.protocol()) {
             case "tcp" -> "netty:tcp://" + address + ":" + host.port() + "?" + common
-                    + "&encoders=#logstashStallGuard" + index + ",#tcpEncoder&keepAlive=true&option.SO_SNDBUF=" + TCP_SEND_BUFFER;
+                    + "&encoders=#logstashStallGuard" + index + ",#tcpEncoder&keepAlive=true&option.SO_SNDBUF=" + TCP_SEND_BUFFER
+                    + "&ssl={{logstash.ssl}}&sslContextParameters=#logstashTls&clientInitializerFactory=#logstashTlsClient";
             case "udp" -> "netty:udp://" + address + ":" + host.port() + "?" + common + "&encoders=#udpEncoder";
-            default -> throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstash.protocol());
+            // camel-http turns to https when it is given TLS parameters: logstash.http.tls is set only with LOGSTASH_SSL
+            case "http" -> "http://" + address + ":" + host.port() + "/?throwExceptionOnFailure=false"
+                    + "&connectTimeout=" + logstash.timeoutMillis() + "&responseTimeout=" + logstash.timeoutMillis()
+                    + "&connectionsPerRoute={{logstash.http.connections}}&maxTotalConnections={{logstash.http.connections}}"
+                    + "&x509HostnameVerifier=#logstashHostnameVerifier&sslContextParameters={{?logstash.http.tls}}"
+                    + "&lazyStartProducer=true";
+            default -> throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp, udp or http, not " + logstash.protocol());
         };
     }
 }

@@ -20,6 +20,8 @@ public final class BatchAccount {
     private final String spoolFile;
     private int received;
     private final Map<String, Integer> sent = new LinkedHashMap<>();
+    /** Of {@link #sent}, what was only written to a socket (tcp, udp): nothing confirmed it arrived. */
+    private final Map<String, Integer> written = new LinkedHashMap<>();
     private int spooled;
     private final List<String> spoolFiles = new ArrayList<>();
     private final List<LineBatch.RejectedLine> rejected = new ArrayList<>();
@@ -55,9 +57,12 @@ public final class BatchAccount {
         return spoolFile != null;
     }
 
-    public synchronized void sent(String sink, int events) {
+    public synchronized void sent(String sink, int events, boolean acknowledged) {
         if (events > 0) {
             sent.merge(sink, events, Integer::sum);
+            if (!acknowledged) {
+                written.merge(sink, events, Integer::sum);
+            }
         }
     }
 
@@ -76,6 +81,10 @@ public final class BatchAccount {
 
     synchronized Map<String, Integer> sent() {
         return new LinkedHashMap<>(sent);
+    }
+
+    synchronized Map<String, Integer> written() {
+        return new LinkedHashMap<>(written);
     }
 
     synchronized int spooled() {

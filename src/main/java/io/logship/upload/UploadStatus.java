@@ -28,6 +28,8 @@ public final class UploadStatus {
     /** The sinks every status shows, delivered to or not; another sink appears once it took an event. */
     static final List<String> SINKS = List.of("logstash", "elasticsearch");
     private static final String SENT = "sent_";
+    private static final String WRITTEN = "written_";
+    private static final String ACKNOWLEDGED = "acknowledged_";
 
     @JsonProperty("upload_id") private final String uploadId;
     @JsonProperty("tenant_id") private final String tenantId;
@@ -38,6 +40,8 @@ public final class UploadStatus {
     private String status = "accepted";
     private long received;
     @JsonIgnore private final Map<String, Long> sent = new LinkedHashMap<>();
+    /** Of {@link #sent}: only written to a socket (tcp, udp), never acknowledged by the peer. */
+    @JsonIgnore private final Map<String, Long> written = new LinkedHashMap<>();
     private long spooled;
     private long rejected;
     private final List<Map<String, Object>> errors = new ArrayList<>();
@@ -117,6 +121,7 @@ public final class UploadStatus {
     synchronized void apply(BatchAccount account, long offset, long line) {
         received += account.received();
         account.sent().forEach((sink, events) -> sent.merge(sink, (long) events, Long::sum));
+        account.written().forEach((sink, events) -> written.merge(sink, (long) events, Long::sum));
         spooled += account.spooled();
         for (LineBatch.RejectedLine rejectedLine : account.rejectedLines()) {
             reject(rejectedLine.line(), rejectedLine.reason());
@@ -132,6 +137,7 @@ public final class UploadStatus {
         }
         spooled -= account.settled();
         account.sent().forEach((sink, events) -> sent.merge(sink, (long) events, Long::sum));
+        account.written().forEach((sink, events) -> written.merge(sink, (long) events, Long::sum));
         for (LineBatch.RejectedLine rejectedLine : account.rejectedLines()) {
             reject(rejectedLine.line(), rejectedLine.reason());
         }
@@ -165,7 +171,10 @@ public final class UploadStatus {
         return resumeLine;
     }
 
-    /** {@code sent_logstash}, {@code sent_elasticsearch} and any other sink's count, in status.json and the view. */
+    /**
+     * {@code sent_logstash}, {@code sent_elasticsearch} and any other sink's count, in status.json and the view; for
+     * Logstash also how many of them its http input acknowledged and how many were only written (tcp, udp).
+     */
     @JsonAnyGetter
     synchronized Map<String, Object> sentCounts() {
         Map<String, Object> counts = new LinkedHashMap<>();
@@ -173,13 +182,21 @@ public final class UploadStatus {
             counts.put(SENT + sink, sent.getOrDefault(sink, 0L));
         }
         sent.forEach((sink, events) -> counts.put(SENT + sink, events));
+        long logstash = sent.getOrDefault("logstash", 0L);
+        long logstashWritten = written.getOrDefault("logstash", 0L);
+        counts.put(ACKNOWLEDGED + "logstash", logstash - logstashWritten);
+        counts.put(WRITTEN + "logstash", logstashWritten);
         return counts;
     }
 
     @JsonAnySetter
     synchronized void sentCount(String name, Object value) {
-        if (name.startsWith(SENT) && value instanceof Number events) {
-            sent.put(name.substring(SENT.length()), events.longValue());
+        if (value instanceof Number events) {
+            if (name.startsWith(SENT)) {
+                sent.put(name.substring(SENT.length()), events.longValue());
+            } else if (name.startsWith(WRITTEN)) {
+                written.put(name.substring(WRITTEN.length()), events.longValue());
+            }
         }
     }
 

@@ -59,6 +59,8 @@ public class UploadStore implements Spool.Ledger {
     private final List<UploadStatus> earlierRun = new ArrayList<>();
     private final LogshipMetrics metrics;
     private volatile Spool spool;
+    /** Logstash's http input acknowledges a batch; tcp and udp only have it written to a socket. */
+    private volatile boolean logstashAcknowledges;
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes, Duration syncInterval, Duration retention,
                        LogshipMetrics metrics) {
@@ -146,6 +148,10 @@ public class UploadStore implements Spool.Ledger {
         }
     }
 
+    public void logstashAcknowledges(boolean acknowledges) {
+        this.logstashAcknowledges = acknowledges;
+    }
+
     /** The sink took the exchange's batch (the body). */
     public void delivered(Exchange exchange, String sink) {
         EventBatch batch = exchange.getMessage().getBody(EventBatch.class);
@@ -156,7 +162,7 @@ public class UploadStore implements Spool.Ledger {
     public void delivered(Exchange exchange, String sink, int events) {
         BatchAccount account = exchange.getProperty(BatchAccount.PROPERTY, BatchAccount.class);
         if (account != null) {     // null: the monitor's test message
-            account.sent(sink, events);
+            account.sent(sink, events, logstashAcknowledges || !"logstash".equals(sink));
         }
     }
 

@@ -90,6 +90,14 @@ public final class LogstashListener implements AutoCloseable {
         throw last;
     }
 
+    /** A TCP listener that speaks TLS, as Logstash's tcp input with {@code ssl_enabled}; with client authentication on demand. */
+    public static LogstashListener tls(javax.net.ssl.SSLContext context, boolean needClientAuth) throws IOException {
+        javax.net.ssl.SSLServerSocket socket = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        socket.setNeedClientAuth(needClientAuth);
+        return new LogstashListener(socket, null);
+    }
+
     public static LogstashListener udp() throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.setReceiveBufferSize(4 << 20);
