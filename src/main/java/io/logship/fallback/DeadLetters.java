@@ -39,9 +39,14 @@ public class DeadLetters {
         entry.put("document", JSON.readTree(batch.data(), batch.start(index), batch.documentBytes(index)));
         byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Path file = dir.resolve(LocalDate.now(ZoneOffset.UTC) + ".ndjson");
+        boolean created = !Files.exists(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             channel.write(ByteBuffer.wrap(line));
             channel.force(false);
+        }
+        if (created) {
+            // the new day's file is durable only once its name is
+            io.logship.upload.DiskSync.directory(dir);
         }
     }
 
