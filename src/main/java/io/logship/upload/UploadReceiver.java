@@ -129,7 +129,7 @@ public class UploadReceiver {
      * An upload field: a query parameter or a multipart form field, never a request header (Camel maps all three
      * to message headers, and a proxy or client may add headers the uploader never chose).
      */
-    static String field(Exchange exchange, HttpServerRequest request, String name) {
+    public static String field(Exchange exchange, HttpServerRequest request, String name) {
         if (request != null) {
             String value = request.getParam(name);
             return value != null ? value : request.getFormAttribute(name);
