@@ -33,6 +33,7 @@ import io.logship.ship.LogstashConnection;
 import io.logship.ship.LogstashFrames;
 import io.logship.upload.TmpSweeper;
 import io.logship.upload.UploadQueue;
+import io.logship.ship.LogstashBusyException;
 import io.logship.ship.LogstashHttp;
 import io.logship.ship.LogstashTls;
 import io.logship.ship.NettyTlsClient;
@@ -149,6 +150,7 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("forwarderStatistics", statistics);
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
         registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
+        registry.bind("logstashRetryAfter", LogstashBusyException.RETRY_AFTER);
         registry.bind("countElasticsearchRedelivery", (Processor) exchange -> statistics.redeliveredElasticsearch());
         Authenticator authenticator = new Authenticator(new TokenRules(jwtSecret, jwtPublicKey, jwtJwksUrl,
                 seconds(jwtJwksMinRefresh), Duration.ofSeconds(jwtClockSkew), jwtIssuer, jwtAudience));

@@ -54,6 +54,10 @@ public class LogstashConnection {
                 .waitDurationInOpenState(circuitWait)
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .writableStackTraceEnabled(false)
+                // a host that answers is not down: a refused batch is the batch's fault, and a host that asks
+                // to be called back (429/503 with Retry-After) gets its wait through the redelivery policy
+                .ignoreException(failure -> failure instanceof LogstashRefusedException
+                        || failure instanceof LogstashBusyException busy && busy.retryAfterMillis() != null)
                 .build();
         List<Host> list = new ArrayList<>();
         for (String address : hosts) {

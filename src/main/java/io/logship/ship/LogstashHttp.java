@@ -96,11 +96,8 @@ public class LogstashHttp {
         String description = "Logstash answered HTTP " + status + (reason(answer) == null ? "" : ": " + reason(answer));
         if (status == 429 || status >= 500) {
             Long delay = retryAfterMillis(retryAfter, Instant.now());
-            if (delay != null) {
-                // read by Camel's redelivery in place of the backoff for the next attempt
-                message.setHeader(Exchange.REDELIVERY_DELAY, delay);
-            }
-            throw new LogstashBusyException(description + (delay == null ? "" : " (Retry-After " + retryAfter + ")"));
+            // the delay becomes the next redelivery's in place of the backoff (LogstashBusyException.RETRY_AFTER)
+            throw new LogstashBusyException(description + (delay == null ? "" : " (Retry-After " + retryAfter + ")"), delay);
         }
         throw new LogstashRefusedException(status, description);
     }
