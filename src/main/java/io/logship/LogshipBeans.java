@@ -65,11 +65,17 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("health.readiness.sinks") boolean sinksInReadiness;
     @PropertyInject("routes.dir") String routesDir;
     @PropertyInject("routes.reload") boolean routesReload;
+    @PropertyInject("default.timezone") String defaultTimezone;
+    @PropertyInject("multiline") String multiline;
+    @PropertyInject("multiline.max.lines") int multilineMaxLines;
 
     @Override
     public void configure(CamelContext context) throws Exception {
         if (!logstashProtocol.equals("tcp") && !logstashProtocol.equals("udp")) {
             throw new IllegalArgumentException("LOGSTASH_PROTOCOL must be tcp or udp, not " + logstashProtocol);
+        }
+        if (!multiline.equals("auto") && !multiline.equals("off")) {
+            throw new IllegalArgumentException("MULTILINE must be auto or off, not " + multiline);
         }
         if (batchSize < 1 || elasticsearchBulkSize < 1) {
             throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE and ELASTICSEARCH_BULK_SIZE must be at least 1");
@@ -85,7 +91,8 @@ public class LogshipBeans implements CamelConfiguration {
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
         ForwarderStatistics statistics = new ForwarderStatistics(metrics);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event
-        UploadStore uploads = new UploadStore(data, useLogstash ? batchSize : elasticsearchBulkSize, maxEventBytes, metrics);
+        UploadStore uploads = new UploadStore(data, useLogstash ? batchSize : elasticsearchBulkSize, maxEventBytes, metrics)
+                .joiningLines(multiline, multilineMaxLines);
         registry.bind("forwarderStatistics", statistics);
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
         registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
@@ -95,7 +102,7 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("uploadStore", uploads);
         registry.bind("spool", spool);
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
-        registry.bind("eventEncoder", new EventEncoder());
+        registry.bind("eventEncoder", new EventEncoder(java.time.ZoneId.of(defaultTimezone)));
         registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes));
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder());
@@ -114,7 +121,9 @@ public class LogshipBeans implements CamelConfiguration {
         }
         context.getTypeConverterRegistry().addTypeConverter(BulkRequest.Builder.class, EventBatch.class,
                 new SimpleTypeConverter(false, (type, exchange, value) -> ElasticsearchBulk.request((EventBatch) value)));
-        ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, new DeadLetters(data), statistics);
+        DeadLetters deadLetters = new DeadLetters(data);
+        registry.bind("deadLetters", deadLetters);
+        ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, deadLetters, statistics);
         registry.bind("elasticsearchBulk", bulk);
         registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics));
     }

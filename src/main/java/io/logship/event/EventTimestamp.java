@@ -1,20 +1,19 @@
 package io.logship.event;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /**
- * {@code @timestamp} on the wire: ISO-8601 UTC with milliseconds, read from ISO-8601 text or epoch
- * seconds/milliseconds. Anything else is not guessed at: the caller falls back to the ingest time.
- * Hand-parsed because it runs per event and most real timestamps are not ISO-8601: java.time's
- * parsers answer those with exceptions, which cost more than the rest of the event.
+ * {@code @timestamp} on the wire: ISO-8601 UTC with milliseconds, read from epoch seconds/milliseconds or
+ * any {@link TimestampFormat}. Anything else is not guessed at: the caller falls back to the ingest time.
+ * Hand-parsed because it runs per event: java.time's parsers answer a mismatch with an exception, which
+ * costs more than the rest of the event.
  */
 public final class EventTimestamp {
 
     /** Fields a timestamp is read from, in order of preference. */
-    public static final String[] SOURCE_FIELDS = {"@timestamp", "timestamp", "time"};
+    public static final String[] SOURCE_FIELDS = {"@timestamp", "timestamp", "time", "date", "ts"};
 
     // Epoch values before 2001-09-09 in seconds (1e9) are more likely counters than timestamps.
     private static final double MIN_EPOCH_SECONDS = 1e9;
@@ -44,13 +43,30 @@ public final class EventTimestamp {
         return new String(c);
     }
 
-    /** The wire form of a textual timestamp, or null when it is neither ISO-8601 nor epoch digits. */
+    /** The wire form of a textual timestamp read as UTC against the current time, or null. */
     public static String parse(String text) {
+        return parse(text, TimeContext.utcNow());
+    }
+
+    /**
+     * The wire form of a textual timestamp in any {@link TimestampFormat} (the same set that reads text
+     * lines), zone-less and yearless ones read against {@code ctx}; null when it is none of them.
+     */
+    public static String parse(String text, TimeContext ctx) {
         String s = text.trim();
-        if (s.length() >= 19 && s.charAt(4) == '-') {
-            return parseIso(s);
+        if (isDecimal(s)) {
+            return parseEpoch(Double.parseDouble(s));
         }
-        return isDecimal(s) ? parseEpoch(Double.parseDouble(s)) : null;
+        if (s.length() > 64) {
+            return null;
+        }
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return TimestampFormat.parseWhole(b, 0, b.length, ctx) ? formatMillis(ctx.millis) : null;
+    }
+
+    /** Epoch milliseconds on the wire; null outside years 0..9999. */
+    public static String formatMillis(long millis) {
+        return format(Math.floorDiv(millis, 1000), (int) Math.floorMod(millis, 1000));
     }
 
     /** Epoch seconds or milliseconds, told apart by magnitude; null when out of any plausible range. */
@@ -65,75 +81,6 @@ public final class EventTimestamp {
         }
         long ms = Math.round(millis);
         return format(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000));
-    }
-
-    /**
-     * {@code yyyy-MM-dd[T| ]HH:mm:ss[(.|,)fraction][Z|±hh[:]mm]}; no offset means UTC. ISO-8601 allows a
-     * comma before the fraction, and log4j's and Python's defaults write one.
-     */
-    private static String parseIso(String s) {
-        int year = number(s, 0, 4);
-        int month = number(s, 5, 2);
-        int day = number(s, 8, 2);
-        char sep = s.charAt(10);
-        int hour = number(s, 11, 2);
-        int minute = number(s, 14, 2);
-        int second = number(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || s.charAt(7) != '-'
-                || (sep != 'T' && sep != 't' && sep != ' ') || s.charAt(13) != ':' || s.charAt(16) != ':'
-                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return null;
-        }
-        if (day > LocalDate.of(year, month, 1).lengthOfMonth()) {
-            return null;
-        }
-        int i = 19;
-        int millis = 0;
-        if (i < s.length() && (s.charAt(i) == '.' || s.charAt(i) == ',')) {
-            int start = ++i;
-            while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                if (i - start < 3) {
-                    millis = millis * 10 + (s.charAt(i) - '0');
-                }
-                i++;
-            }
-            if (i == start) {
-                return null;
-            }
-            for (int d = Math.min(i - start, 3); d < 3; d++) {
-                millis *= 10;
-            }
-        }
-        int offsetSeconds = 0;
-        if (i < s.length()) {
-            char sign = s.charAt(i);
-            if ((sign == 'Z' || sign == 'z') && i + 1 == s.length()) {
-                i++;
-            } else if (sign == '+' || sign == '-') {
-                String rest = s.substring(i + 1);
-                int hh;
-                int mm;
-                if (rest.length() == 5 && rest.charAt(2) == ':') {
-                    hh = number(rest, 0, 2);
-                    mm = number(rest, 3, 2);
-                } else if (rest.length() == 4 || rest.length() == 2) {
-                    hh = number(rest, 0, 2);
-                    mm = rest.length() == 4 ? number(rest, 2, 2) : 0;
-                } else {
-                    return null;
-                }
-                if (hh < 0 || hh > 18 || mm < 0 || mm > 59) {
-                    return null;
-                }
-                offsetSeconds = (sign == '+' ? 1 : -1) * (hh * 3600 + mm * 60);
-                i = s.length();
-            } else {
-                return null;
-            }
-        }
-        long epochSecond = LocalDate.of(year, month, day).toEpochDay() * 86_400 + hour * 3600L + minute * 60L + second
-                - offsetSeconds;
-        return format(epochSecond, millis);
     }
 
     /** Digits with at most one decimal point: the only text read as an epoch value. */
@@ -151,19 +98,6 @@ public final class EventTimestamp {
             }
         }
         return true;
-    }
-
-    /** The non-negative number of {@code length} digits at {@code from}, or -1. */
-    private static int number(String s, int from, int length) {
-        int value = 0;
-        for (int i = from; i < from + length; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
     }
 
     private static void digits(char[] c, int at, int value, int width) {

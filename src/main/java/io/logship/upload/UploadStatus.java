@@ -27,6 +27,12 @@ public final class UploadStatus {
     private final String environment;
     @JsonProperty("text_only") private final boolean textOnly;
     private final long bytes;
+    // how the lines are read (issue 10); absent in statuses written before: the defaults
+    private String format;
+    private String timezone;
+    private String multiline;
+    @JsonProperty("accepted_at") private long acceptedAt;
+    @JsonProperty("parse_errors") private long parseErrors;
     private String status = "accepted";
     private long received;
     @JsonProperty("sent_logstash") private long sentLogstash;
@@ -39,6 +45,10 @@ public final class UploadStatus {
 
     public UploadStatus(Upload upload) {
         this(upload.id(), upload.tenantId(), upload.source(), upload.environment(), upload.textOnly(), upload.bytes());
+        this.format = upload.format();
+        this.timezone = upload.timezone();
+        this.multiline = upload.multiline();
+        this.acceptedAt = upload.acceptedAt();
     }
 
     @JsonCreator
@@ -55,7 +65,8 @@ public final class UploadStatus {
 
     @JsonIgnore
     public Upload upload() {
-        return new Upload(uploadId, tenantId, source, environment, textOnly, bytes);
+        return new Upload(uploadId, tenantId, source, environment, textOnly, bytes,
+                format != null ? format : textOnly ? "text" : "auto", timezone, multiline, acceptedAt);
     }
 
     public String tenantId() {
@@ -112,6 +123,11 @@ public final class UploadStatus {
         }
     }
 
+    /** Lines meant as JSON that did not parse: forwarded as messages tagged parse_error, and kept as dead letters. */
+    synchronized void parseErrors(int lines) {
+        parseErrors += lines;
+    }
+
     synchronized void resumeAt(long offset, long line) {
         resumeOffset = offset;
         resumeLine = line;
@@ -140,6 +156,7 @@ public final class UploadStatus {
         view.put("sent_elasticsearch", sentElasticsearch);
         view.put("spooled", spooled);
         view.put("rejected", rejected);
+        view.put("parse_errors", parseErrors);
         view.put("errors", List.copyOf(errors));
         return view;
     }

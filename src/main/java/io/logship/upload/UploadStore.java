@@ -46,6 +46,8 @@ public class UploadStore {
     private final Map<String, UploadStatus> uploads = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSaved = new ConcurrentHashMap<>();
     private final LogshipMetrics metrics;
+    private boolean multiline;
+    private int multilineMaxLines = 1;
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes, LogshipMetrics metrics) {
         this.root = dataDir.resolve("uploads");
@@ -61,6 +63,13 @@ public class UploadStore {
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes) {
         this(dataDir, batchSize, maxEventBytes, LogshipMetrics.detached());
+    }
+
+    /** MULTILINE ({@code auto}: continuation lines join their event) and MULTILINE_MAX_LINES, for uploads that do not say. */
+    public UploadStore joiningLines(String multiline, int maxLines) {
+        this.multiline = !"off".equalsIgnoreCase(multiline);
+        this.multilineMaxLines = maxLines;
+        return this;
     }
 
     public String newId() {
@@ -102,8 +111,10 @@ public class UploadStore {
     public UploadReader reader(Upload upload) throws IOException {
         UploadStatus status = status(upload.id());
         status.status("processing");
-        return new UploadReader(upload, content(upload.id()), status.resumeOffset(), status.resumeLine(),
-                batchSize, maxEventBytes);
+        Path file = content(upload.id());
+        boolean join = upload.multiline() == null ? multiline : !"off".equals(upload.multiline());
+        return new UploadReader(upload, file, status.resumeOffset(), status.resumeLine(), batchSize, maxEventBytes,
+                UploadReader.lineFormat(upload, file), join, multilineMaxLines);
     }
 
     public void read(LineBatch batch) {
@@ -111,6 +122,13 @@ public class UploadStore {
         metrics.received(batch.count() + batch.rejected().size());
         if (!batch.rejected().isEmpty()) {
             metrics.rejected(LogshipMetrics.OVERSIZED_LINE, batch.rejected().size());
+        }
+    }
+
+    /** Lines meant as JSON that did not parse (see EventEncoder): counted in the upload's status. */
+    public void parseErrors(EventBatch batch, @Variable("parseErrors") List<?> errors) {
+        if (errors != null && !errors.isEmpty()) {
+            status(batch.uploadId()).parseErrors(errors.size());
         }
     }
 
