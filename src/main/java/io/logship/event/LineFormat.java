@@ -118,7 +118,7 @@ public final class LineFormat {
                 int matched = 0;
                 boolean first = false;
                 for (int i = 0; i < n; i++) {
-                    if (timeEnd(b, starts[i], ends[i], format, k, ctx) >= 0) {
+                    if (timeEnd(b, skipPriority(b, starts[i], ends[i]), ends[i], format, k, ctx) >= 0) {
                         matched++;
                         first |= i == 0;
                     }
@@ -156,9 +156,15 @@ public final class LineFormat {
         }
         boolean levels = levelCount * 3 >= (bestTime != null ? bestCount : n) && levelCount > 0;
         Extras extras = bestTime == TimestampFormat.SYSLOG ? Extras.RFC3164 : Extras.NONE;
+        int afterPriority = skipPriority(b, starts[0], ends[0]);
+        if (bestTime == TimestampFormat.ISO && bestToken == 1 && afterPriority > starts[0] && afterPriority + 1 < ends[0]
+                && b[afterPriority] == '1' && b[afterPriority + 1] == ' ') {
+            extras = Extras.RFC5424;
+        }
         String name = bestTime == null ? (levels ? "text" : "plain") : bestTime.name().toLowerCase(Locale.ROOT);
         if (levels) {
-            return new LineFormat(name, bestTime, bestToken, levelToken, levelToken, true, extras);
+            // one-letter levels (logcat's D, W) only on the evidence of several lines: "I think" is prose
+            return new LineFormat(name, bestTime, bestToken, levelToken, levelToken, levelCount >= 3, extras);
         }
         // no column of levels: a level word (never a single letter) as the first token still counts
         return new LineFormat(name, bestTime, bestToken, 0, 0, false, extras);
@@ -222,17 +228,21 @@ public final class LineFormat {
         if (time == null) {
             return from;
         }
-        int p = from;
-        if (p < to && b[p] == '<') {
-            int close = p + 1;
-            while (close < to && close - p <= 4 && TimestampFormat.isDigit(b[close])) {
+        return timeEnd(b, skipPriority(b, from, to), to, time, timeToken, ctx);
+    }
+
+    /** After syslog's {@code <PRI>}, if the line starts with one. */
+    private static int skipPriority(byte[] b, int from, int to) {
+        if (from < to && b[from] == '<') {
+            int close = from + 1;
+            while (close < to && close - from <= 4 && TimestampFormat.isDigit(b[close])) {
                 close++;
             }
-            if (close < to && b[close] == '>') {
-                p = close + 1;
+            if (close < to && b[close] == '>' && close > from + 1) {
+                return close + 1;
             }
         }
-        return timeEnd(b, p, to, time, timeToken, ctx);
+        return from;
     }
 
     /** The timestamp of {@code format} after {@code token} tokens: where it ends (with a closing bracket or comma), or -1. */
