@@ -36,9 +36,17 @@ public final class LineFormat {
     /** one-letter levels ({@code D}, {@code W}) count, because this file puts its levels there */
     private final boolean letters;
     private final Extras extras;
+    /** most lines are JSON: lines are never joined, and the other lines are read with this layout */
+    private final boolean jsonLines;
 
     private LineFormat(String name, TimestampFormat time, int timeToken, int levelFrom, int levelTo, boolean letters,
                        Extras extras) {
+        this(name, time, timeToken, levelFrom, levelTo, letters, extras, false);
+    }
+
+    private LineFormat(String name, TimestampFormat time, int timeToken, int levelFrom, int levelTo, boolean letters,
+                       Extras extras, boolean jsonLines) {
+        this.jsonLines = jsonLines;
         this.name = name;
         this.time = time;
         this.timeToken = timeToken;
@@ -58,7 +66,7 @@ public final class LineFormat {
     }
 
     public boolean json() {
-        return this == JSON_LINES;
+        return this == JSON_LINES || jsonLines;
     }
 
     @Override
@@ -93,21 +101,33 @@ public final class LineFormat {
      * The layout that fits most of the sample: the timestamp (format and token) that the first line has and
      * most lines share, then the token after it where most lines name a level. Lines are [starts[i], ends[i]).
      */
-    public static LineFormat detect(byte[] b, int[] starts, int[] ends, int count) {
-        int n = Math.min(count, SAMPLE_LINES);
-        if (n == 0) {
+    public static LineFormat detect(byte[] b, int[] allStarts, int[] allEnds, int count) {
+        int sampled = Math.min(count, SAMPLE_LINES);
+        if (sampled == 0) {
             return NONE;
         }
-        int json = 0;
-        for (int i = 0; i < n; i++) {
-            int p = skipSpaces(b, starts[i], ends[i]);
-            if (p < ends[i] && b[p] == '{') {
-                json++;
+        // JSON lines say what they are; the layout is that of the other lines
+        int[] starts = new int[sampled];
+        int[] ends = new int[sampled];
+        int n = 0;
+        for (int i = 0; i < sampled; i++) {
+            int p = skipSpaces(b, allStarts[i], allEnds[i]);
+            if (p >= allEnds[i] || b[p] != '{') {
+                starts[n] = allStarts[i];
+                ends[n] = allEnds[i];
+                n++;
             }
         }
-        if (json * 2 >= n) {
+        boolean json = (sampled - n) * 2 >= sampled;
+        if (n == 0) {
             return JSON_LINES;
         }
+        LineFormat text = detectText(b, starts, ends, n);
+        return json ? new LineFormat("ndjson+" + text.name, text.time, text.timeToken, text.levelFrom, text.levelTo,
+                text.letters, text.extras, true) : text;
+    }
+
+    private static LineFormat detectText(byte[] b, int[] starts, int[] ends, int n) {
         TimeContext ctx = TimeContext.utcNow();
         TimestampFormat bestTime = null;
         int bestToken = -1;
