@@ -168,7 +168,7 @@ public class EventEncoder {
                 requireEnd(parser);
                 return false;
             }
-            String timestamp = null;
+            long timestamp = EventTimestamp.NONE;
             int timestampRank = Integer.MAX_VALUE;
             String level = null;
             int levelRank = Integer.MAX_VALUE;
@@ -189,15 +189,15 @@ public class EventEncoder {
                 int tsRank = rank(EventTimestamp.SOURCE_FIELDS, name);
                 String replacement = null;
                 if (tsRank >= 0) {
-                    String parsed = value == JsonToken.VALUE_STRING ? EventTimestamp.parse(parser.getText(), line.time)
-                            : value.isNumeric() ? EventTimestamp.parseEpoch(parser.getDoubleValue()) : null;
-                    if (parsed != null && tsRank < timestampRank) {
+                    long parsed = value == JsonToken.VALUE_STRING ? stringTime(parser, data, fieldStart, fieldEnd, line.time)
+                            : value.isNumeric() ? EventTimestamp.parseEpochMillis(parser.getDoubleValue()) : EventTimestamp.NONE;
+                    if (parsed != EventTimestamp.NONE && tsRank < timestampRank) {
                         timestamp = parsed;
                         timestampRank = tsRank;
                     }
                     if (tsRank == 0) {
                         // @timestamp is written at the end; an unreadable one is kept under another name
-                        if (parsed == null) {
+                        if (parsed == EventTimestamp.NONE) {
                             empty = comma(out, empty);
                             out.write(ORIGINAL_TIMESTAMP);
                             int valueStart = valueStart(data, fieldStart, fieldEnd);
@@ -226,11 +226,7 @@ public class EventEncoder {
             }
             requireEnd(parser);
             comma(out, empty);
-            if (timestamp != null) {
-                out.write(TIMESTAMP);
-                out.writeAscii(timestamp);
-                out.write('"');
-            } else {
+            if (timestamp == EventTimestamp.NONE || !out.writeTimestamp(timestamp)) {
                 out.write(line.own.ingestTimestamp);
             }
             if (level != null && !levelWritten) {
@@ -273,13 +269,8 @@ public class EventEncoder {
         }
         LineFormat.ParsedLine parsed = line.parsed;
         boolean timed = line.format.parse(data, start, firstLineEnd, line.time, parsed);
-        String wire = timed ? EventTimestamp.formatMillis(line.time.millis()) : null;
         out.write(',');
-        if (wire != null) {
-            out.write(TIMESTAMP);
-            out.writeAscii(wire);
-            out.write('"');
-        } else {
+        if (!timed || !out.writeTimestamp(line.time.millis())) {
             out.write(line.own.ingestTimestamp);
         }
         if (parsed.level != null) {
@@ -306,6 +297,24 @@ public class EventEncoder {
             out.writeEscaped(data, from, to);
             out.write('"');
         }
+    }
+
+    /** A JSON string's time, read from its raw bytes when it has no escapes (no String is made). */
+    private static long stringTime(JsonParser parser, byte[] data, int fieldStart, int fieldEnd, TimeContext time)
+            throws IOException {
+        int from = valueStart(data, fieldStart, fieldEnd) + 1;
+        int to = fieldEnd;
+        while (to > from && data[to - 1] != '"') {
+            to--;
+        }
+        to--;
+        for (int i = from; i < to; i++) {
+            if (data[i] == '\\') {
+                byte[] text = parser.getText().getBytes(StandardCharsets.UTF_8);
+                return EventTimestamp.parseMillis(text, 0, text.length, time);
+            }
+        }
+        return EventTimestamp.parseMillis(data, from, to, time);
     }
 
     /** Consumes the current value whole, strings included, so that a bad escape anywhere is a parse error. */
@@ -429,6 +438,18 @@ public class EventEncoder {
             ensure(len);
             System.arraycopy(b, off, buf, size, len);
             size += len;
+        }
+
+        /** {@code "@timestamp":"<wire form>"}; false (nothing written) outside years 0..9999. */
+        boolean writeTimestamp(long epochMillis) {
+            ensure(TIMESTAMP.length + 25);
+            if (!EventTimestamp.write(epochMillis, buf, size + TIMESTAMP.length)) {
+                return false;
+            }
+            System.arraycopy(TIMESTAMP, 0, buf, size, TIMESTAMP.length);
+            size += TIMESTAMP.length + 24;
+            buf[size++] = '"';
+            return true;
         }
 
         void writeDecimal(long value) {

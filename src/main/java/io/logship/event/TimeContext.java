@@ -16,6 +16,8 @@ public final class TimeContext {
     private final ZoneId zone;
     private final boolean utc;
     private final long uploadMillis;
+    /** the year of the upload plus one day: the latest a yearless time can be in */
+    private final int latestYear;
     /** the instant of the last successful parse, epoch milliseconds */
     long millis;
 
@@ -23,6 +25,7 @@ public final class TimeContext {
         this.zone = zone == null ? ZoneOffset.UTC : zone;
         this.utc = this.zone.normalized().equals(ZoneOffset.UTC);
         this.uploadMillis = uploadMillis;
+        this.latestYear = LocalDateTime.ofEpochSecond(Math.floorDiv(uploadMillis + DAY_MILLIS, 1000), 0, ZoneOffset.UTC).getYear() + 1;
     }
 
     public static TimeContext utcNow() {
@@ -55,7 +58,7 @@ public final class TimeContext {
 
     /** No year written: the latest year that keeps the event at most one day after the upload. */
     boolean yearless(int month, int day, int hour, int minute, int second, int milli) {
-        int year = LocalDateTime.ofEpochSecond(Math.floorDiv(uploadMillis + DAY_MILLIS, 1000), 0, ZoneOffset.UTC).getYear() + 1;
+        int year = latestYear;
         for (int tries = 0; tries < 10; tries++, year--) {
             if (local(year, month, day, hour, minute, second, milli) && millis <= uploadMillis + DAY_MILLIS) {
                 return true;
