@@ -180,13 +180,7 @@ public class UploadReceiver {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new ApiError(400, "malformed_json", "expected a JSON array");
             }
-            int element = 0;
             while (parser.nextToken() != JsonToken.END_ARRAY) {
-                element++;
-                if (parser.currentToken() != JsonToken.START_OBJECT) {
-                    throw new ApiError(400, "malformed_json", "element " + element + " of the JSON array is not an object"
-                            + " (line " + parser.currentTokenLocation().getLineNr() + "): an array upload holds one event per element");
-                }
                 try (JsonGenerator gen = JSON.createGenerator(out)) {
                     gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                     gen.copyCurrentStructure(parser);

@@ -85,18 +85,18 @@ class EventFidelityTest extends WithTcpLogstash {
     }
 
     @Test
-    void aJsonArrayMustHoldObjects() throws Exception {
-        String token = app.token("acme");
-        for (String body : List.of("[1,\"a\"]", "[[{\"message\":\"nested\"}]]", "[\"text\"]")) {
-            var response = app.upload(token, "application/json", utf8(body), null);
-            assertEquals(400, response.statusCode(), body + ": " + response.body());
-            assertEquals("malformed_json", LogshipApp.json(response).get("error").asText());
-            assertTrue(LogshipApp.json(response).get("detail").asText().contains("not an object"), response.body());
-        }
+    void anArrayOfAnythingIsAJsonArrayAndAnArrayFirstLineWithADigitIsText() throws Exception {
+        // [ then a digit, a quote or [ is read as JSON when it is JSON: one event per element, non-objects as messages
+        List<JsonNode> scalars = upload("application/json", "[1,\"a\"]", null, 2);
+        assertEquals(List.of("1", "\"a\""), scalars.stream().map(e -> e.get("message").asText()).toList());
+        List<JsonNode> nested = upload("text/plain", "[[{\"message\":\"nested\"}]]", null, 1);
+        assertEquals("[{\"message\":\"nested\"}]", nested.get(0).get("message").asText());
+        assertFalse(nested.get(0).has("tags"));
         // a text log that starts with a bracket and a digit is text
         List<JsonNode> text = upload("text/plain", "[2024-05-01 12:00:00] ERROR x\n[2024-05-01 12:00:01] INFO y\n", null, 2);
         assertEquals("ERROR", text.get(0).get("level").asText());
         assertEquals("2024-05-01T12:00:00.000Z", text.get(0).get("@timestamp").asText());
+        assertEquals("[2024-05-01 12:00:00] ERROR x", text.get(0).get("message").asText());
     }
 
     @Test
