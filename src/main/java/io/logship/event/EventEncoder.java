@@ -38,10 +38,13 @@ public class EventEncoder {
     private static final byte[] SPLIT = bytes(",\"tags\":[\"multiline_split\"]");
     private static final byte[] TIMESTAMP = bytes("\"@timestamp\":\"");
     private static final byte[] LEVEL = bytes(",\"level\":\"");
-    private static final byte[] LOGGER = bytes("\",\"logger\":\"");
-    private static final byte[] HOST = bytes("\",\"host\":\"");
-    private static final byte[] PROCESS = bytes("\",\"process\":\"");
-    private static final byte[] PID = bytes("\",\"pid\":");
+    // ECS names, nested as ECS nests them, so that text events and ECS-shaped JSON events share one mapping
+    private static final byte[] LOGGER = bytes(",\"log\":{\"logger\":\"");
+    private static final byte[] HOST = bytes(",\"host\":{\"name\":\"");
+    private static final byte[] PROCESS = bytes(",\"process\":{");
+    private static final byte[] PROCESS_NAME = bytes("\"name\":\"");
+    private static final byte[] PID = bytes("\"pid\":");
+    private static final byte[] CLOSE_STRING_OBJECT = bytes("\"}");
     private static final byte[] ORIGINAL_TIMESTAMP = bytes("\"original_timestamp\":");
 
     private final JsonFactory json = JsonFactory.builder()
@@ -250,8 +253,8 @@ public class EventEncoder {
 
     /**
      * {@code {"message": line}} with what the upload's line format finds in it: {@code @timestamp} (else the
-     * ingest time), {@code level}, {@code logger}, {@code host}, {@code process}, {@code pid}. A joined event is
-     * read by its first line.
+     * ingest time), {@code level}, and under their ECS names {@code log.logger}, {@code host.name},
+     * {@code process.name}, {@code process.pid}. A joined event is read by its first line.
      */
     private static void writeText(byte[] data, int start, int end, long number, boolean split, Line line, WireBuffer out) {
         out.write(MESSAGE);
@@ -278,25 +281,33 @@ public class EventEncoder {
             out.writeAscii(parsed.level);
             out.write('"');
         }
-        if (parsed.loggerStart >= 0 || parsed.hostStart >= 0 || parsed.processStart >= 0 || parsed.pidStart >= 0) {
-            field(out, LOGGER, data, parsed.loggerStart, parsed.loggerEnd);
-            field(out, HOST, data, parsed.hostStart, parsed.hostEnd);
-            field(out, PROCESS, data, parsed.processStart, parsed.processEnd);
+        if (parsed.loggerStart >= 0) {
+            out.write(LOGGER);
+            out.writeEscaped(data, parsed.loggerStart, parsed.loggerEnd);
+            out.write(CLOSE_STRING_OBJECT);
+        }
+        if (parsed.hostStart >= 0) {
+            out.write(HOST);
+            out.writeEscaped(data, parsed.hostStart, parsed.hostEnd);
+            out.write(CLOSE_STRING_OBJECT);
+        }
+        if (parsed.processStart >= 0 || parsed.pidStart >= 0) {
+            out.write(PROCESS);
+            if (parsed.processStart >= 0) {
+                out.write(PROCESS_NAME);
+                out.writeEscaped(data, parsed.processStart, parsed.processEnd);
+                out.write('"');
+            }
             if (parsed.pidStart >= 0) {
-                out.write(PID, 1, PID.length - 1);
+                if (parsed.processStart >= 0) {
+                    out.write(',');
+                }
+                out.write(PID);
                 out.write(data, parsed.pidStart, parsed.pidEnd - parsed.pidStart);
             }
+            out.write('}');
         }
         line.own.write(out, number);
-    }
-
-    /** {@code ,"name":"value"} when the value was found (the constants carry the quote before the comma). */
-    private static void field(WireBuffer out, byte[] name, byte[] data, int from, int to) {
-        if (from >= 0) {
-            out.write(name, 1, name.length - 1);
-            out.writeEscaped(data, from, to);
-            out.write('"');
-        }
     }
 
     /** A JSON string's time, read from its raw bytes when it has no escapes (no String is made). */

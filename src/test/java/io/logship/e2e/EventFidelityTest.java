@@ -66,7 +66,7 @@ class EventFidelityTest extends WithTcpLogstash {
         assertEquals(200, multipart.statusCode(), multipart.body());
         List<JsonNode> spark = Events.ofUpload(logstash, LogshipApp.json(multipart).get("upload_id").asText(), 2);
         assertEquals("2017-06-09T18:10:40.000Z", spark.get(0).get("@timestamp").asText());
-        assertEquals("executor.Backend", spark.get(0).get("logger").asText());
+        assertEquals("executor.Backend", spark.get(0).at("/log/logger").asText());
         assertEquals("17/06/09 20:10:40 INFO executor.Backend: Registered\nno timestamp: continues the event",
                 spark.get(0).get("message").asText());
         assertEquals("WARN", spark.get(1).get("level").asText());

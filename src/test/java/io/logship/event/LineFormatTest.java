@@ -63,12 +63,12 @@ class LineFormatTest {
                 "<13>Oct 11 22:14:16 mymachine cron: ok",
                 "Oct 11 22:14:17 mymachine kernel: no priority");
         assertEvent(events.get(0), "2023-10-11T22:14:15.000Z", "FATAL");
-        assertEquals("mymachine", events.get(0).get("host").asText());
-        assertEquals("su", events.get(0).get("process").asText());
-        assertEquals(230, events.get(0).get("pid").asInt());
+        assertEquals("mymachine", events.get(0).at("/host/name").asText());
+        assertEquals("su", events.get(0).at("/process/name").asText());
+        assertEquals(230, events.get(0).at("/process/pid").asInt());
         assertEvent(events.get(1), "2023-10-11T22:14:16.000Z", "NOTICE");
-        assertEquals("cron", events.get(1).get("process").asText());
-        assertFalse(events.get(1).has("pid"));
+        assertEquals("cron", events.get(1).at("/process/name").asText());
+        assertFalse(events.get(1).at("/process/pid").isNumber());
         assertEvent(events.get(2), "2023-10-11T22:14:17.000Z", null);
         assertEquals("<34>Oct 11 22:14:15 mymachine su[230]: 'su root' failed for lonvick on /dev/pts/8",
                 events.get(0).get("message").asText(), "the whole line stays the message");
@@ -79,11 +79,11 @@ class LineFormatTest {
         List<JsonNode> events = events("<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog 81 ID47 - An application event",
                 "<163>1 2003-10-11T22:14:16.003+02:00 host2 app - - - failed");
         assertEvent(events.get(0), "2003-10-11T22:14:15.003Z", "NOTICE");
-        assertEquals("mymachine.example.com", events.get(0).get("host").asText());
+        assertEquals("mymachine.example.com", events.get(0).at("/host/name").asText());
         assertEvent(events.get(1), "2003-10-11T20:14:16.003Z", "ERROR");
         List<JsonNode> named = eventsOf("rfc5424", null, "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog 81 ID47 - x");
-        assertEquals("evntslog", named.get(0).get("process").asText());
-        assertEquals(81, named.get(0).get("pid").asInt());
+        assertEquals("evntslog", named.get(0).at("/process/name").asText());
+        assertEquals(81, named.get(0).at("/process/pid").asInt());
     }
 
     @Test
@@ -138,12 +138,12 @@ class LineFormatTest {
         List<JsonNode> logcat = events("03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs",
                 "03-17 16:13:38.812  1702  2395 V Tag: verbose", "03-17 16:13:38.813  1702  2395 E Tag: boom");
         assertEvent(logcat.get(0), "2024-03-17T16:13:38.811Z", "DEBUG");
-        assertEquals("WindowManager", logcat.get(0).get("logger").asText());
+        assertEquals("WindowManager", logcat.get(0).at("/log/logger").asText());
         assertEvent(logcat.get(1), "2024-03-17T16:13:38.812Z", "TRACE");
         assertEvent(logcat.get(2), "2024-03-17T16:13:38.813Z", "ERROR");
         List<JsonNode> hdfs = events("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating");
         assertEvent(hdfs.get(0), "2008-11-09T20:36:15.000Z", "INFO");
-        assertEquals("dfs.DataNode$PacketResponder", hdfs.get(0).get("logger").asText());
+        assertEquals("dfs.DataNode$PacketResponder", hdfs.get(0).at("/log/logger").asText());
         List<JsonNode> spark = events("17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered");
         assertEvent(spark.get(0), "2017-06-09T20:10:40.000Z", "INFO");
         List<JsonNode> cbs = events("2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack",
