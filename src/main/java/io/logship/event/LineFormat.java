@@ -226,11 +226,10 @@ public final class LineFormat {
             }
             out.time = true;
         }
-        int q = afterTime;
         if (extras == Extras.RFC3164) {
-            q = syslogFields(b, q, to, out);
+            syslogFields(b, afterTime, to, out);
         } else if (extras == Extras.RFC5424) {
-            q = rfc5424Fields(b, q, to, out);
+            rfc5424Fields(b, afterTime, to, out);
         }
         if (priority >= 0) {
             out.level = LevelTable.severity(priority);
