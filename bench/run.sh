@@ -93,7 +93,11 @@ W=(--warmup-events "$WARMUP")   # one upload of the first events before the meas
 scenario tcp logship --file "$IN/events.ndjson" --events "$EVENTS" "${W[@]}"
 scenario gzip logship --file "$IN/events.ndjson.gz" --gzip --raw-bytes "$RAW_BYTES" --events "$EVENTS" \
   "${W[@]}" --warmup-file "$IN/events.ndjson"
-scenario text logship --file "$IN/text.log" --content-type text/plain --events "$EVENTS" "${W[@]}"
+# text.log holds eight formats one after the other: no multiline joining, so that every line stays an event.
+# text: time, level and fields read (the layout of the first lines); text-plain: format=plain, lines only wrapped
+scenario text logship --file "$IN/text.log" --content-type text/plain --query "&multiline=off" --events "$EVENTS" "${W[@]}"
+scenario text-plain logship --file "$IN/text.log" --content-type text/plain --query "&format=plain&multiline=off" \
+  --events "$EVENTS" "${W[@]}"
 scenario udp logship --file "$IN/events.ndjson" --protocol udp --events "$EVENTS" "${W[@]}"
 scenario latency latency --file "$IN/events.ndjson" --count "$LATENCY" --warmup 20
 

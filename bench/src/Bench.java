@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *
  *   gen        --data DIR --out DIR --events N [--big-bytes B]     make the input files
  *   logship    --name N --file F --events N [--protocol udp] [--batch B] [--content-type T] [--gzip]
- *              [--jvm "-Xmx256m ..."] [--env K=V,K=V]               upload F, wait until the sink has every event
+ *              [--jvm "-Xmx256m ..."] [--env K=V,K=V] [--query "&k=v"]  upload F, wait until the sink has every event
  *   latency    --count N [--warmup W]                               single-event uploads, upload -> sink
  *   baseline   --file F --events N                                  a plain socket copy of F to the same sink
  *   syslog-ng  --file F --events N --mode plain|json                syslog-ng forwarding F to the same sink
@@ -115,7 +115,7 @@ public final class Bench {
              LogshipProcess logship = startLogship(sink, udp ? "udp" : "tcp", batch, sink.lines::get)) {
             warmUp(logship, sink, udp);
             double cpuBefore = logship.cpuSeconds();
-            HttpRequest.Builder request = logship.upload("&wait=true",
+            HttpRequest.Builder request = logship.upload("&wait=true" + args.getOrDefault("query", ""),
                     args.getOrDefault("content-type", "application/x-ndjson"));
             if (gzip) {
                 request.header("Content-Encoding", "gzip");

@@ -19,7 +19,8 @@ final class Report {
         WHAT.put("baseline", "raw baseline: plain socket copy of the NDJSON file to the sink");
         WHAT.put("tcp", "logship, NDJSON upload -> TCP sink (batch 100)");
         WHAT.put("gzip", "logship, same NDJSON gzip-encoded (Content-Encoding: gzip)");
-        WHAT.put("text", "logship, plain-text upload (loghub/*.log) -> TCP sink");
+        WHAT.put("text", "logship, plain-text upload (loghub/*.log) -> TCP sink, time/level/fields parsed");
+        WHAT.put("text-plain", "logship, the same text upload with format=plain (lines wrapped, not parsed)");
         WHAT.put("udp", "logship, NDJSON upload -> UDP sink");
         WHAT.put("syslog-ng", "syslog-ng, TCP in -> TCP sink, lines forwarded as they are");
         WHAT.put("syslog-ng-json", "syslog-ng, TCP in -> json-parser -> format-json + 4 fields -> TCP sink");

@@ -112,6 +112,9 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("logstash.ssl.cert") String logstashSslCert;
     @PropertyInject("logstash.ssl.key") String logstashSslKey;
     @PropertyInject("logstash.ssl.verify.hostname") boolean logstashSslVerifyHostname;
+    @PropertyInject("default.timezone") String defaultTimezone;
+    @PropertyInject("multiline") String multiline;
+    @PropertyInject("multiline.max.lines") int multilineMaxLines;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -126,6 +129,9 @@ public class LogshipBeans implements CamelConfiguration {
         }
         if (circuitFailures < 1) {
             throw new IllegalArgumentException("LOGSTASH_CIRCUIT_FAILURES must be at least 1");
+        }
+        if (!multiline.equals("auto") && !multiline.equals("off")) {
+            throw new IllegalArgumentException("MULTILINE must be auto or off, not " + multiline);
         }
         if (batchSize < 1 || elasticsearchBulkSize < 1) {
             throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE and ELASTICSEARCH_BULK_SIZE must be at least 1");
@@ -143,7 +149,8 @@ public class LogshipBeans implements CamelConfiguration {
         ForwarderStatistics statistics = new ForwarderStatistics(metrics);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event
         UploadStore uploads = new UploadStore(data, useLogstash ? batchSize : elasticsearchBulkSize, maxEventBytes,
-                seconds(statusSyncIntervalSeconds), seconds(uploadRetentionSeconds), metrics);
+                seconds(statusSyncIntervalSeconds), seconds(uploadRetentionSeconds), metrics)
+                .joiningLines(multiline, multilineMaxLines);
         // the spool files that the uploads' saved checkpoints do not count (a crash) go before anything replays them
         uploads.spool(spool);
         uploads.logstashAcknowledges(logstashProtocol.equals("http"));
@@ -164,7 +171,7 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("tmpSweeper", new TmpSweeper(data.resolve("tmp"), seconds(tmpMaxAge)));
         registry.bind("uploadQueue", new UploadQueue(context, httpRetryAfter));
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
-        registry.bind("eventEncoder", new EventEncoder());
+        registry.bind("eventEncoder", new EventEncoder(java.time.ZoneId.of(defaultTimezone)));
         registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes));
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder());
@@ -187,7 +194,9 @@ public class LogshipBeans implements CamelConfiguration {
         }
         context.getTypeConverterRegistry().addTypeConverter(BulkRequest.Builder.class, EventBatch.class,
                 new SimpleTypeConverter(false, (type, exchange, value) -> ElasticsearchBulk.request((EventBatch) value)));
-        ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, new DeadLetters(data), statistics);
+        DeadLetters deadLetters = new DeadLetters(data);
+        registry.bind("deadLetters", deadLetters);
+        ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, deadLetters, statistics);
         registry.bind("elasticsearchBulk", bulk);
         registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics, uploads));
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.logship.event.EventBatch;
 import io.logship.event.EventEncoder;
+import io.logship.event.LineFormat;
 import io.logship.upload.LineBatch;
 import io.logship.upload.Upload;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,8 +36,11 @@ public class EventEncoderBenchmark {
 
     static final int BATCH = 100;
 
-    /** ndjson: the JSON object lines of loghub.ndjson; text: the raw lines of loghub/*.log */
-    @Param({"ndjson", "text"})
+    /**
+     * ndjson: the JSON object lines of loghub.ndjson; text: the raw lines of loghub/*.log, each batch read with
+     * the layout detected from it (as an upload is, once); text-plain: the same lines, not parsed (format=plain)
+     */
+    @Param({"ndjson", "text", "text-plain"})
     String input;
 
     private final EventEncoder encoder = new EventEncoder();
@@ -66,7 +70,9 @@ public class EventEncoderBenchmark {
                 ends[i] = at;
                 numbers[i] = b * BATCH + i + 1L;
             }
-            batches[b] = new LineBatch(upload, data, starts, ends, numbers, BATCH, List.of(), at, numbers[BATCH - 1]);
+            LineFormat format = input.equals("text-plain") ? LineFormat.NONE : LineFormat.detect(data, starts, ends, BATCH);
+            batches[b] = new LineBatch(upload, data, starts, ends, numbers, BATCH, List.of(), at, numbers[BATCH - 1],
+                    format, new byte[BATCH]);
         }
     }
 

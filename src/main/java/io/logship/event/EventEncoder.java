@@ -3,7 +3,11 @@ package io.logship.event;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -13,40 +17,107 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.logship.upload.LineBatch;
 import io.logship.upload.Upload;
+import org.apache.camel.Exchange;
 
 /**
  * Line to event on the wire, the one place where the event schema is made. A JSON object line is
  * validated token by token and its fields are copied as the raw bytes they were (no tree, no
  * re-encoding), except {@code level} and {@code @timestamp}, which are normalized, and logship's own
- * fields, which are replaced; any other line becomes {@code {"message": line}}. Logship's fields are the
+ * fields, which are replaced; any other line becomes {@code {"message": line}} with the time, level and
+ * fields its upload's {@link LineFormat} finds in it. Logship's fields are the
  * same for a whole upload but for the line number, so they are made once per batch.
  */
 public class EventEncoder {
 
     /** Set by logship only: a value in the upload never decides where an event goes or which it is. */
     private static final Set<String> OWN_FIELDS = Set.of("tenant_id", "upload_id", "event_id", "ingested_at");
+    /** The variable that carries a batch's parse errors to the dead letters and the upload's count. */
+    public static final String PARSE_ERRORS = "parseErrors";
     private static final byte[] MESSAGE = bytes("{\"message\":\"");
     private static final byte[] PARSE_ERROR = bytes("\",\"tags\":[\"parse_error\"]");
+    private static final byte[] SPLIT = bytes(",\"tags\":[\"multiline_split\"]");
     private static final byte[] TIMESTAMP = bytes("\"@timestamp\":\"");
+    private static final byte[] LEVEL = bytes(",\"level\":\"");
+    // ECS names, nested as ECS nests them, so that text events and ECS-shaped JSON events share one mapping
+    private static final byte[] LOGGER = bytes(",\"log\":{\"logger\":\"");
+    private static final byte[] HOST = bytes(",\"host\":{\"name\":\"");
+    private static final byte[] PROCESS = bytes(",\"process\":{");
+    private static final byte[] PROCESS_NAME = bytes("\"name\":\"");
+    private static final byte[] PID = bytes("\"pid\":");
+    private static final byte[] CLOSE_STRING_OBJECT = bytes("\"}");
     private static final byte[] ORIGINAL_TIMESTAMP = bytes("\"original_timestamp\":");
 
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build();
+    private final ZoneId defaultZone;
+
+    public EventEncoder() {
+        this(ZoneOffset.UTC);
+    }
+
+    /** @param defaultZone DEFAULT_TIMEZONE: the zone of timestamps written without one, unless the upload names its own */
+    public EventEncoder(ZoneId defaultZone) {
+        this.defaultZone = defaultZone;
+    }
+
+    /** A line meant as JSON that did not parse, as it was in the upload. */
+    public record ParseError(long line, String original) {
+    }
+
+    /** The zone and reference time of an upload's timestamps. */
+    public TimeContext timeContext(Upload upload) {
+        ZoneId zone = upload.timezone() == null ? defaultZone : ZoneId.of(upload.timezone());
+        return new TimeContext(zone, upload.acceptedAt() > 0 ? upload.acceptedAt() : System.currentTimeMillis());
+    }
 
     public EventBatch encode(LineBatch lines) throws IOException {
+        return encode(lines, null);
+    }
+
+    /** Also leaves the batch's parse errors in the exchange variable {@link #PARSE_ERRORS} (when an exchange is given). */
+    public EventBatch encode(LineBatch lines, Exchange exchange) throws IOException {
         Upload upload = lines.upload();
         OwnFields own = new OwnFields(upload, EventTimestamp.format(Instant.now()));
+        LineFormat format = lines.format() != null ? lines.format()
+                : upload.declaredNdjson() ? LineFormat.JSON_LINES
+                : LineFormat.detect(lines.data(), lines.starts(), lines.ends(), lines.count());
+        Line line = new Line(upload, format, timeContext(upload), own);
         WireBuffer out = new WireBuffer(lines.data().length + lines.count() * 256);
         int[] ends = new int[lines.count()];
         for (int i = 0; i < lines.count(); i++) {
-            encodeLine(lines.data(), lines.starts()[i], lines.ends()[i], lines.lines()[i], upload.textOnly(), own, out);
+            boolean split = lines.marks() != null && (lines.marks()[i] & LineBatch.SPLIT) != 0;
+            encodeLine(lines.data(), lines.starts()[i], lines.ends()[i], lines.lines()[i], split, line, out);
             out.write('\n');
             ends[i] = out.size();
         }
+        if (exchange != null) {
+            exchange.setVariable(PARSE_ERRORS, line.parseErrors);
+        }
         return new EventBatch(upload.id(), upload.tenantId(), out.buffer(), out.size(), ends,
                 Arrays.copyOf(lines.lines(), lines.count()), lines.count(), lines.resumeOffset(), lines.resumeLine());
+    }
+
+    /** What every line of a batch is read with. */
+    private static final class Line {
+        final Upload upload;
+        final boolean textOnly;
+        final boolean declaredNdjson;
+        final LineFormat format;
+        final TimeContext time;
+        final OwnFields own;
+        final LineFormat.ParsedLine parsed = new LineFormat.ParsedLine();
+        final List<ParseError> parseErrors = new ArrayList<>(0);
+
+        Line(Upload upload, LineFormat format, TimeContext time, OwnFields own) {
+            this.upload = upload;
+            this.textOnly = upload.textOnly();
+            this.declaredNdjson = upload.declaredNdjson();
+            this.format = format;
+            this.time = time;
+            this.own = own;
+        }
     }
 
     /** A single event built here rather than read from an upload: the monitor's test message. */
@@ -56,37 +127,43 @@ public class EventEncoder {
         out.write(MESSAGE);
         out.writeEscaped(bytes(message), 0, bytes(message).length);
         out.write(bytes("\",\"tags\":[\"" + tag + "\"],\"level\":\"INFO\",\"@timestamp\":\"" + now + "\""));
-        new OwnFields(upload, now).write(out, 1, false, false);
+        new OwnFields(upload, now).write(out, 1);
         out.write('\n');
         return Arrays.copyOf(out.buffer(), out.size());
     }
 
-    private void encodeLine(byte[] data, int start, int end, long line, boolean textOnly, OwnFields own, WireBuffer out)
+    /**
+     * A line that starts with {@code {} is meant as JSON: if it does not parse it is a parse error. One that
+     * starts with {@code [} is JSON when it parses (or a parse error in a declared NDJSON upload), and text
+     * otherwise: {@code [Sun Dec 04 04:47:44 2005] [notice] ...} is Apache's error log, not broken JSON.
+     */
+    private void encodeLine(byte[] data, int start, int end, long number, boolean split, Line line, WireBuffer out)
             throws IOException {
         int first = start;
         while (first < end && (data[first] == ' ' || data[first] == '\t')) {
             first++;
         }
-        boolean looksLikeJson = !textOnly && first < end && (data[first] == '{' || data[first] == '[');
+        boolean looksLikeJson = !line.textOnly && first < end && (data[first] == '{' || data[first] == '[');
         if (looksLikeJson) {
             int mark = out.size();
             try {
-                if (copyObject(data, first, end, line, own, out)) {
+                if (copyObject(data, first, end, number, line, out)) {
                     return;
                 }
                 out.truncate(mark);
-                writeMessage(data, start, end, false, line, own, out);
             } catch (IOException parseError) {
                 out.truncate(mark);
-                writeMessage(data, start, end, true, line, own, out);
+                if (data[first] == '{' || line.declaredNdjson) {
+                    writeParseError(data, start, end, number, line, out);
+                    return;
+                }
             }
-            return;
         }
-        writeMessage(data, start, end, false, line, own, out);
+        writeText(data, start, end, number, split, line, out);
     }
 
     /** @return false when the line is valid JSON but not an object: it is then carried as a message */
-    private boolean copyObject(byte[] data, int start, int end, long line, OwnFields own, WireBuffer out)
+    private boolean copyObject(byte[] data, int start, int end, long number, Line line, WireBuffer out)
             throws IOException {
         try (JsonParser parser = json.createParser(data, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -94,13 +171,11 @@ public class EventEncoder {
                 requireEnd(parser);
                 return false;
             }
-            String timestamp = null;
+            long timestamp = EventTimestamp.NONE;
             int timestampRank = Integer.MAX_VALUE;
             String level = null;
             int levelRank = Integer.MAX_VALUE;
             boolean levelWritten = false;
-            boolean hasSource = false;
-            boolean hasEnvironment = false;
             out.write('{');
             boolean empty = true;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -109,24 +184,23 @@ public class EventEncoder {
                 JsonToken value = parser.nextToken();
                 skipValue(parser);
                 int fieldEnd = start + (int) parser.currentLocation().getByteOffset();
-                if (OWN_FIELDS.contains(name)) {
+                // the upload's source (given, or its default) and environment (when given) win over the line's
+                if (OWN_FIELDS.contains(name) || name.equals("source")
+                        || (line.upload.environment() != null && name.equals("environment"))) {
                     continue;
                 }
-                // an event's own source and environment are its data; the upload's fill in where absent
-                hasSource |= name.equals("source");
-                hasEnvironment |= name.equals("environment");
                 int tsRank = rank(EventTimestamp.SOURCE_FIELDS, name);
                 String replacement = null;
                 if (tsRank >= 0) {
-                    String parsed = value == JsonToken.VALUE_STRING ? EventTimestamp.parse(parser.getText())
-                            : value.isNumeric() ? EventTimestamp.parseEpoch(parser.getDoubleValue()) : null;
-                    if (parsed != null && tsRank < timestampRank) {
+                    long parsed = value == JsonToken.VALUE_STRING ? stringTime(parser, data, fieldStart, fieldEnd, line.time)
+                            : value.isNumeric() ? EventTimestamp.parseEpochMillis(parser.getDoubleValue()) : EventTimestamp.NONE;
+                    if (parsed != EventTimestamp.NONE && tsRank < timestampRank) {
                         timestamp = parsed;
                         timestampRank = tsRank;
                     }
                     if (tsRank == 0) {
                         // @timestamp is written at the end; an unreadable one is kept under another name
-                        if (parsed == null) {
+                        if (parsed == EventTimestamp.NONE) {
                             empty = comma(out, empty);
                             out.write(ORIGINAL_TIMESTAMP);
                             int valueStart = valueStart(data, fieldStart, fieldEnd);
@@ -155,33 +229,103 @@ public class EventEncoder {
             }
             requireEnd(parser);
             comma(out, empty);
-            if (timestamp != null) {
-                out.write(TIMESTAMP);
-                out.writeAscii(timestamp);
-                out.write('"');
-            } else {
-                out.write(own.ingestTimestamp);
+            if (timestamp == EventTimestamp.NONE || !out.writeTimestamp(timestamp)) {
+                out.write(line.own.ingestTimestamp);
             }
             if (level != null && !levelWritten) {
                 out.write(bytes(",\"level\":" + quoted(level)));
             }
-            own.write(out, line, hasSource, hasEnvironment);
+            line.own.write(out, number);
             return true;
         }
     }
 
-    private static void writeMessage(byte[] data, int start, int end, boolean parseError, long line, OwnFields own,
-                                     WireBuffer out) {
+    /** Kept whole as the message, tagged, with the ingest time; and remembered for the dead letters. */
+    private static void writeParseError(byte[] data, int start, int end, long number, Line line, WireBuffer out) {
         out.write(MESSAGE);
         out.writeEscaped(data, start, end);
-        if (parseError) {
-            out.write(PARSE_ERROR);
-        } else {
+        out.write(PARSE_ERROR);
+        out.write(',');
+        out.write(line.own.ingestTimestamp);
+        line.own.write(out, number);
+        line.parseErrors.add(new ParseError(number, new String(data, start, end - start, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * {@code {"message": line}} with what the upload's line format finds in it: {@code @timestamp} (else the
+     * ingest time), {@code level}, and under their ECS names {@code log.logger}, {@code host.name},
+     * {@code process.name}, {@code process.pid}. A joined event is read by its first line.
+     */
+    private static void writeText(byte[] data, int start, int end, long number, boolean split, Line line, WireBuffer out) {
+        out.write(MESSAGE);
+        out.writeEscaped(data, start, end);
+        out.write('"');
+        if (split) {
+            out.write(SPLIT);
+        }
+        int firstLineEnd = end;
+        for (int i = start; i < end; i++) {
+            if (data[i] == '\n') {
+                firstLineEnd = i;
+                break;
+            }
+        }
+        LineFormat.ParsedLine parsed = line.parsed;
+        boolean timed = line.format.parse(data, start, firstLineEnd, line.time, parsed);
+        out.write(',');
+        if (!timed || !out.writeTimestamp(line.time.millis())) {
+            out.write(line.own.ingestTimestamp);
+        }
+        if (parsed.level != null) {
+            out.write(LEVEL);
+            out.writeAscii(parsed.level);
             out.write('"');
         }
-        out.write(',');
-        out.write(own.ingestTimestamp);
-        own.write(out, line, false, false);
+        if (parsed.loggerStart >= 0) {
+            out.write(LOGGER);
+            out.writeEscaped(data, parsed.loggerStart, parsed.loggerEnd);
+            out.write(CLOSE_STRING_OBJECT);
+        }
+        if (parsed.hostStart >= 0) {
+            out.write(HOST);
+            out.writeEscaped(data, parsed.hostStart, parsed.hostEnd);
+            out.write(CLOSE_STRING_OBJECT);
+        }
+        if (parsed.processStart >= 0 || parsed.pidStart >= 0) {
+            out.write(PROCESS);
+            if (parsed.processStart >= 0) {
+                out.write(PROCESS_NAME);
+                out.writeEscaped(data, parsed.processStart, parsed.processEnd);
+                out.write('"');
+            }
+            if (parsed.pidStart >= 0) {
+                if (parsed.processStart >= 0) {
+                    out.write(',');
+                }
+                out.write(PID);
+                out.write(data, parsed.pidStart, parsed.pidEnd - parsed.pidStart);
+            }
+            out.write('}');
+        }
+        line.own.write(out, number);
+    }
+
+    /** A JSON string's time, read from its raw bytes when it has no escapes (no String is made). */
+    private static long stringTime(JsonParser parser, byte[] data, int fieldStart, int fieldEnd, TimeContext time)
+            throws IOException {
+        int from = valueStart(data, fieldStart, fieldEnd) + 1;
+        int to = fieldEnd;
+        while (to > from && data[to - 1] != '"') {
+            to--;
+        }
+        to--;
+        for (int i = from; i < to; i++) {
+            if (data[i] == '\\') {
+                byte[] text = parser.getText().getBytes(StandardCharsets.UTF_8);
+                return EventTimestamp.parseMillis(text, 0, text.length, time);
+            }
+        }
+        return EventTimestamp.parseMillis(data, from, to, time);
     }
 
     /** Consumes the current value whole, strings included, so that a bad escape anywhere is a parse error. */
@@ -272,14 +416,10 @@ public class EventEncoder {
             this.tail = bytes("\",\"ingested_at\":\"" + ingestedAt + "\"}");
         }
 
-        void write(WireBuffer out, long line, boolean hasSource, boolean hasEnvironment) {
+        void write(WireBuffer out, long line) {
             out.write(tenant);
-            if (!hasSource) {
-                out.write(source);
-            }
-            if (!hasEnvironment) {
-                out.write(environment);
-            }
+            out.write(source);
+            out.write(environment);
             out.write(eventIdPrefix);
             out.writeDecimal(line);
             out.write(tail);
@@ -309,6 +449,18 @@ public class EventEncoder {
             ensure(len);
             System.arraycopy(b, off, buf, size, len);
             size += len;
+        }
+
+        /** {@code "@timestamp":"<wire form>"}; false (nothing written) outside years 0..9999. */
+        boolean writeTimestamp(long epochMillis) {
+            ensure(TIMESTAMP.length + 25);
+            if (!EventTimestamp.write(epochMillis, buf, size + TIMESTAMP.length)) {
+                return false;
+            }
+            System.arraycopy(TIMESTAMP, 0, buf, size, TIMESTAMP.length);
+            size += TIMESTAMP.length + 24;
+            buf[size++] = '"';
+            return true;
         }
 
         void writeDecimal(long value) {

@@ -1,20 +1,19 @@
 package io.logship.event;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /**
- * {@code @timestamp} on the wire: ISO-8601 UTC with milliseconds, read from ISO-8601 text or epoch
- * seconds/milliseconds. Anything else is not guessed at: the caller falls back to the ingest time.
- * Hand-parsed because it runs per event and most real timestamps are not ISO-8601: java.time's
- * parsers answer those with exceptions, which cost more than the rest of the event.
+ * {@code @timestamp} on the wire: ISO-8601 UTC with milliseconds, read from epoch seconds/milliseconds or
+ * any {@link TimestampFormat}. Anything else is not guessed at: the caller falls back to the ingest time.
+ * Hand-parsed because it runs per event: java.time's parsers answer a mismatch with an exception, which
+ * costs more than the rest of the event.
  */
 public final class EventTimestamp {
 
     /** Fields a timestamp is read from, in order of preference. */
-    public static final String[] SOURCE_FIELDS = {"@timestamp", "timestamp", "time"};
+    public static final String[] SOURCE_FIELDS = {"@timestamp", "timestamp", "time", "date", "ts"};
 
     // Epoch values before 2001-09-09 in seconds (1e9) are more likely counters than timestamps.
     private static final double MIN_EPOCH_SECONDS = 1e9;
@@ -44,96 +43,125 @@ public final class EventTimestamp {
         return new String(c);
     }
 
-    /** The wire form of a textual timestamp, or null when it is neither ISO-8601 nor epoch digits. */
+    /** The wire form of a textual timestamp read as UTC against the current time, or null. */
     public static String parse(String text) {
-        String s = text.trim();
-        if (s.length() >= 19 && s.charAt(4) == '-') {
-            return parseIso(s);
-        }
-        return isDecimal(s) ? parseEpoch(Double.parseDouble(s)) : null;
+        return parse(text, TimeContext.utcNow());
     }
 
-    /** Epoch seconds or milliseconds, told apart by magnitude; null when out of any plausible range. */
-    public static String parseEpoch(double value) {
+    /**
+     * The wire form of a textual timestamp in any {@link TimestampFormat} (the same set that reads text
+     * lines), zone-less and yearless ones read against {@code ctx}; null when it is none of them.
+     */
+    public static String parse(String text, TimeContext ctx) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long millis = parseMillis(b, 0, b.length, ctx);
+        return millis == NONE ? null : formatMillis(millis);
+    }
+
+    /** What {@link #parseMillis} answers for text that is no timestamp. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    /**
+     * Epoch milliseconds of the timestamp that is all of {@code [from, to)} (spaces around it aside), or
+     * {@link #NONE}: the allocation-free form of {@link #parse(String, TimeContext)}, for raw JSON strings.
+     */
+    public static long parseMillis(byte[] b, int from, int to, TimeContext ctx) {
+        while (from < to && b[from] == ' ') {
+            from++;
+        }
+        while (to > from && b[to - 1] == ' ') {
+            to--;
+        }
+        if (from == to || to - from > 64) {
+            return NONE;
+        }
+        if (isDecimal(b, from, to)) {
+            return parseEpochMillis(Double.parseDouble(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        }
+        return TimestampFormat.parseWhole(b, from, to, ctx) ? ctx.millis : NONE;
+    }
+
+    /** Epoch seconds or milliseconds, told apart by magnitude, as milliseconds; NONE when out of any plausible range. */
+    public static long parseEpochMillis(double value) {
         double millis;
         if (value >= MIN_EPOCH_SECONDS && value < MAX_EPOCH_SECONDS) {
             millis = value * 1000;
         } else if (value >= MIN_EPOCH_SECONDS * 1000 && value < MAX_EPOCH_SECONDS * 1000) {
             millis = value;
         } else {
-            return null;
+            return NONE;
         }
-        long ms = Math.round(millis);
-        return format(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000));
+        return Math.round(millis);
     }
 
-    /**
-     * {@code yyyy-MM-dd[T| ]HH:mm:ss[(.|,)fraction][Z|±hh[:]mm]}; no offset means UTC. ISO-8601 allows a
-     * comma before the fraction, and log4j's and Python's defaults write one.
-     */
-    private static String parseIso(String s) {
-        int year = number(s, 0, 4);
-        int month = number(s, 5, 2);
-        int day = number(s, 8, 2);
-        char sep = s.charAt(10);
-        int hour = number(s, 11, 2);
-        int minute = number(s, 14, 2);
-        int second = number(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || s.charAt(7) != '-'
-                || (sep != 'T' && sep != 't' && sep != ' ') || s.charAt(13) != ':' || s.charAt(16) != ':'
-                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return null;
+    /** Writes the wire form of epoch milliseconds into {@code c} at {@code at} (24 bytes); false outside years 0..9999. */
+    static boolean write(long epochMillis, byte[] c, int at) {
+        long seconds = Math.floorDiv(epochMillis, 1000);
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        long days = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        // civil date from days since 1970-01-01 (H. Hinnant's algorithm)
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return false;
         }
-        if (day > LocalDate.of(year, month, 1).lengthOfMonth()) {
-            return null;
+        digits(c, at, (int) year, 4);
+        c[at + 4] = '-';
+        digits(c, at + 5, month, 2);
+        c[at + 7] = '-';
+        digits(c, at + 8, day, 2);
+        c[at + 10] = 'T';
+        digits(c, at + 11, secondOfDay / 3600, 2);
+        c[at + 13] = ':';
+        digits(c, at + 14, secondOfDay / 60 % 60, 2);
+        c[at + 16] = ':';
+        digits(c, at + 17, secondOfDay % 60, 2);
+        c[at + 19] = '.';
+        digits(c, at + 20, millis, 3);
+        c[at + 23] = 'Z';
+        return true;
+    }
+
+    private static void digits(byte[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (byte) ('0' + value % 10);
+            value /= 10;
         }
-        int i = 19;
-        int millis = 0;
-        if (i < s.length() && (s.charAt(i) == '.' || s.charAt(i) == ',')) {
-            int start = ++i;
-            while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                if (i - start < 3) {
-                    millis = millis * 10 + (s.charAt(i) - '0');
-                }
-                i++;
-            }
-            if (i == start) {
-                return null;
-            }
-            for (int d = Math.min(i - start, 3); d < 3; d++) {
-                millis *= 10;
-            }
+    }
+
+    private static boolean isDecimal(byte[] b, int from, int to) {
+        if (to - from > 20) {
+            return false;
         }
-        int offsetSeconds = 0;
-        if (i < s.length()) {
-            char sign = s.charAt(i);
-            if ((sign == 'Z' || sign == 'z') && i + 1 == s.length()) {
-                i++;
-            } else if (sign == '+' || sign == '-') {
-                String rest = s.substring(i + 1);
-                int hh;
-                int mm;
-                if (rest.length() == 5 && rest.charAt(2) == ':') {
-                    hh = number(rest, 0, 2);
-                    mm = number(rest, 3, 2);
-                } else if (rest.length() == 4 || rest.length() == 2) {
-                    hh = number(rest, 0, 2);
-                    mm = rest.length() == 4 ? number(rest, 2, 2) : 0;
-                } else {
-                    return null;
-                }
-                if (hh < 0 || hh > 18 || mm < 0 || mm > 59) {
-                    return null;
-                }
-                offsetSeconds = (sign == '+' ? 1 : -1) * (hh * 3600 + mm * 60);
-                i = s.length();
-            } else {
-                return null;
+        boolean point = false;
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (c == '.' && !point && i > from) {
+                point = true;
+            } else if (c < '0' || c > '9') {
+                return false;
             }
         }
-        long epochSecond = LocalDate.of(year, month, day).toEpochDay() * 86_400 + hour * 3600L + minute * 60L + second
-                - offsetSeconds;
-        return format(epochSecond, millis);
+        return true;
+    }
+
+    /** Epoch milliseconds on the wire; null outside years 0..9999. */
+    public static String formatMillis(long millis) {
+        return format(Math.floorDiv(millis, 1000), (int) Math.floorMod(millis, 1000));
+    }
+
+    /** Epoch seconds or milliseconds, told apart by magnitude; null when out of any plausible range. */
+    public static String parseEpoch(double value) {
+        long ms = parseEpochMillis(value);
+        return ms == NONE ? null : formatMillis(ms);
     }
 
     /** Digits with at most one decimal point: the only text read as an epoch value. */
@@ -151,19 +179,6 @@ public final class EventTimestamp {
             }
         }
         return true;
-    }
-
-    /** The non-negative number of {@code length} digits at {@code from}, or -1. */
-    private static int number(String s, int from, int length) {
-        int value = 0;
-        for (int i = from; i < from + length; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
     }
 
     private static void digits(char[] c, int at, int value, int width) {

@@ -23,6 +23,7 @@ public final class BatchAccount {
     /** Of {@link #sent}, what was only written to a socket (tcp, udp): nothing confirmed it arrived. */
     private final Map<String, Integer> written = new LinkedHashMap<>();
     private int spooled;
+    private int parseErrors;
     private final List<String> spoolFiles = new ArrayList<>();
     private final List<LineBatch.RejectedLine> rejected = new ArrayList<>();
 
@@ -69,6 +70,15 @@ public final class BatchAccount {
     public synchronized void spooled(String file, int events) {
         spooled += events;
         spoolFiles.add(file);
+    }
+
+    /** Lines meant as JSON that did not parse: forwarded tagged parse_error, counted apart (not a destination). */
+    public synchronized void parseErrors(int lines) {
+        parseErrors += lines;
+    }
+
+    synchronized int parseErrors() {
+        return parseErrors;
     }
 
     public synchronized void rejected(long line, String reason) {

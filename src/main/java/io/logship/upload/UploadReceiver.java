@@ -21,6 +21,7 @@ import io.logship.api.ApiError;
 import io.logship.api.UploadGate;
 import io.logship.auth.Authenticator;
 import io.logship.auth.Tenant;
+import io.logship.event.LineFormat;
 import io.logship.fallback.Spool;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.activation.DataHandler;
@@ -98,8 +99,29 @@ public class UploadReceiver {
         boolean gzip = "gzip".equalsIgnoreCase(in.getHeader("Content-Encoding", String.class))
                 || contentType.startsWith("application/gzip") || (fileName != null && fileName.endsWith(".gz"));
         String format = lower(field(exchange, request, "format"));
-        if (!format.isEmpty() && !format.equals("ndjson") && !format.equals("json") && !format.equals("text")) {
-            throw new ApiError(400, "bad_format", "format must be ndjson, json or text, not " + format);
+        boolean lineFormat = LineFormat.named(format) != null;
+        if (!format.isEmpty() && !format.equals("auto") && !format.equals("ndjson") && !format.equals("json")
+                && !format.equals("text") && !lineFormat) {
+            throw new ApiError(400, "bad_format", "format must be auto, ndjson, json, text or one of "
+                    + new java.util.TreeSet<>(LineFormat.NAMED.keySet()) + ", not " + format);
+        }
+        if (format.equals("auto")) {
+            format = "";
+        }
+        String timezone = field(exchange, request, "timezone");
+        if (timezone != null && !timezone.isBlank()) {
+            try {
+                timezone = java.time.ZoneId.of(timezone.trim()).getId();
+            } catch (java.time.DateTimeException e) {
+                throw new ApiError(400, "bad_timezone", "timezone must be a zone name such as Europe/Berlin or an offset "
+                        + "such as +02:00, not " + timezone);
+            }
+        } else {
+            timezone = null;
+        }
+        String multiline = lower(field(exchange, request, "multiline"));
+        if (!multiline.isEmpty() && !multiline.equals("auto") && !multiline.equals("off")) {
+            throw new ApiError(400, "bad_multiline", "multiline must be auto or off, not " + multiline);
         }
         String source = field(exchange, request, "source");
         if (source == null || source.isBlank()) {
@@ -116,7 +138,10 @@ public class UploadReceiver {
         // the gzip stream is closed too: its Inflater holds native memory until then
         try (InputStream raw = body; InputStream decoded = gzip ? gunzip(raw) : raw) {
             long bytes = persist(decoded, content, format);
-            Upload upload = new Upload(id, tenant.id(), source, environment, format.equals("text"), bytes);
+            // declared NDJSON: a line that starts like JSON and does not parse is a parse error
+            String stored = !format.isEmpty() ? format : contentType.startsWith("application/x-ndjson") ? "ndjson" : "auto";
+            Upload upload = new Upload(id, tenant.id(), source, environment, format.equals("text") || lineFormat, bytes,
+                    stored, timezone, multiline.isEmpty() ? null : multiline, System.currentTimeMillis());
             store.accept(upload);
             return upload;
         } catch (IOException | RuntimeException e) {
@@ -147,7 +172,7 @@ public class UploadReceiver {
     private long persist(InputStream in, Path content, String format) throws IOException {
         InputStream source = new BufferedInputStream(in, 1 << 16);
         skipBom(source);
-        boolean array = format.equals("json") || (format.isEmpty() && startsLikeArrayOfObjects(source));
+        boolean array = format.equals("json") || (format.isEmpty() && startsLikeJsonArray(source));
         Path target = array ? content.resolveSibling("received.json") : content;
         long bytes = 0;
         Utf8Check utf8 = new Utf8Check();
@@ -237,19 +262,43 @@ public class UploadReceiver {
     }
 
     /**
-     * {@code [} then {@code {} or {@code ]}: a JSON array of objects. A bare {@code [} is not enough: plain-text
-     * logs often start with one ({@code [Sun Dec 04 04:47:44 2005] [notice] ...}, Apache's error log).
+     * A JSON array: {@code [} then {@code {}, {@code [}, {@code "} or {@code ]}, or a first line that parses as
+     * JSON whole ({@code [1,"a"]}). A bare {@code [} is not enough: plain-text logs often start with one
+     * ({@code [Sun Dec 04 04:47:44 2005] [notice] ...}, {@code [2024-05-01 12:00:00] INFO ...}).
      */
-    private static boolean startsLikeArrayOfObjects(InputStream in) throws IOException {
+    private static boolean startsLikeJsonArray(InputStream in) throws IOException {
         in.mark(1 << 16);
         int[] seen = {0};
         boolean array = nextNonSpace(in, seen) == '[';
         if (array) {
             int next = nextNonSpace(in, seen);
-            array = next == '{' || next == ']';
+            array = next == '{' || next == ']' || next == '[' || next == '"';
+            if (!array && next != -1) {
+                in.reset();
+                array = firstLineIsJson(in);
+            }
         }
         in.reset();
         return array;
+    }
+
+    private static boolean firstLineIsJson(InputStream in) throws IOException {
+        byte[] line = new byte[(1 << 16) - 8];
+        int n = 0;
+        int c;
+        while (n < line.length && (c = in.read()) != -1 && c != '\n') {
+            line[n++] = (byte) c;
+        }
+        try (JsonParser parser = JSON.createParser(line, 0, n)) {
+            parser.skipChildren();
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int nextNonSpace(InputStream in, int[] seen) throws IOException {

@@ -37,6 +37,12 @@ public final class UploadStatus {
     private final String environment;
     @JsonProperty("text_only") private final boolean textOnly;
     private final long bytes;
+    // how the lines are read (issue 10); absent in statuses written before: the defaults
+    private String format;
+    private String timezone;
+    private String multiline;
+    @JsonProperty("accepted_at") private long acceptedAt;
+    @JsonProperty("parse_errors") private long parseErrors;
     private String status = "accepted";
     private long received;
     @JsonIgnore private final Map<String, Long> sent = new LinkedHashMap<>();
@@ -55,6 +61,10 @@ public final class UploadStatus {
 
     public UploadStatus(Upload upload) {
         this(upload.id(), upload.tenantId(), upload.source(), upload.environment(), upload.textOnly(), upload.bytes());
+        this.format = upload.format();
+        this.timezone = upload.timezone();
+        this.multiline = upload.multiline();
+        this.acceptedAt = upload.acceptedAt();
     }
 
     @JsonCreator
@@ -71,7 +81,8 @@ public final class UploadStatus {
 
     @JsonIgnore
     public Upload upload() {
-        return new Upload(uploadId, tenantId, source, environment, textOnly, bytes);
+        return new Upload(uploadId, tenantId, source, environment, textOnly, bytes,
+                format != null ? format : textOnly ? "text" : "auto", timezone, multiline, acceptedAt);
     }
 
     public String tenantId() {
@@ -123,6 +134,7 @@ public final class UploadStatus {
         account.sent().forEach((sink, events) -> sent.merge(sink, (long) events, Long::sum));
         account.written().forEach((sink, events) -> written.merge(sink, (long) events, Long::sum));
         spooled += account.spooled();
+        parseErrors += account.parseErrors();
         for (LineBatch.RejectedLine rejectedLine : account.rejectedLines()) {
             reject(rejectedLine.line(), rejectedLine.reason());
         }
@@ -214,6 +226,7 @@ public final class UploadStatus {
         view.putAll(sentCounts());
         view.put("spooled", spooled);
         view.put("rejected", rejected);
+        view.put("parse_errors", parseErrors);
         view.put("errors", List.copyOf(errors));
         return view;
     }

@@ -61,6 +61,8 @@ public class UploadStore implements Spool.Ledger {
     private volatile Spool spool;
     /** Logstash's http input acknowledges a batch; tcp and udp only have it written to a socket. */
     private volatile boolean logstashAcknowledges;
+    private boolean multiline;
+    private int multilineMaxLines = 1;
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes, Duration syncInterval, Duration retention,
                        LogshipMetrics metrics) {
@@ -86,6 +88,13 @@ public class UploadStore implements Spool.Ledger {
     public void spool(Spool spool) throws IOException {
         this.spool = spool;
         spool.reconcile(this);
+    }
+
+    /** MULTILINE ({@code auto}: continuation lines join their event) and MULTILINE_MAX_LINES, for uploads that do not say. */
+    public UploadStore joiningLines(String multiline, int maxLines) {
+        this.multiline = !"off".equalsIgnoreCase(multiline);
+        this.multilineMaxLines = maxLines;
+        return this;
     }
 
     public String newId() {
@@ -133,8 +142,10 @@ public class UploadStore implements Spool.Ledger {
     public UploadReader reader(Upload upload) throws IOException {
         UploadStatus status = status(upload.id());
         status.status("processing");
-        return new UploadReader(upload, content(upload.id()), status.resumeOffset(), status.resumeLine(),
-                batchSize, maxEventBytes);
+        Path file = content(upload.id());
+        boolean join = upload.multiline() == null ? multiline : !"off".equals(upload.multiline());
+        return new UploadReader(upload, file, status.resumeOffset(), status.resumeLine(), batchSize, maxEventBytes,
+                UploadReader.lineFormat(upload, file), join, multilineMaxLines);
     }
 
     /** A batch was read: its account opens, with its lines received and its oversized lines rejected. */
@@ -150,6 +161,14 @@ public class UploadStore implements Spool.Ledger {
 
     public void logstashAcknowledges(boolean acknowledges) {
         this.logstashAcknowledges = acknowledges;
+    }
+
+    /** Lines meant as JSON that did not parse (see EventEncoder): counted with the batch at its checkpoint. */
+    public void parseErrors(Exchange exchange, @Variable("parseErrors") List<?> errors) {
+        BatchAccount account = exchange.getProperty(BatchAccount.PROPERTY, BatchAccount.class);
+        if (account != null && errors != null && !errors.isEmpty()) {
+            account.parseErrors(errors.size());
+        }
     }
 
     /** The sink took the exchange's batch (the body). */

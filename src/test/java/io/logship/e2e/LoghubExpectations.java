@@ -27,6 +27,13 @@ final class LoghubExpectations {
             Map.entry("crit", "FATAL"), Map.entry("critical", "FATAL"), Map.entry("emerg", "FATAL"), Map.entry("alert", "FATAL"));
     private static final Pattern ISO_LOCAL = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2})(?:[.,](\\d{1,9}))?");
     private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{10}");
+    /** The other layouts of the data set that a person reads as a time (zone-less: UTC), with their java.time patterns. */
+    private static final Map<Pattern, String> OTHER_LAYOUTS = Map.of(
+            Pattern.compile("\\w{3} \\w{3} \\d{2} \\d{2}:\\d{2}:\\d{2} \\d{4}"), "EEE MMM dd HH:mm:ss yyyy",
+            Pattern.compile("\\d{6} \\d{6}"), "yyMMdd HHmmss",
+            Pattern.compile("\\d{2}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2}"), "yy/MM/dd HH:mm:ss",
+            Pattern.compile("\\d{4}\\.\\d{2}\\.\\d{2} \\d{2}:\\d{2}:\\d{2}"), "yyyy.MM.dd HH:mm:ss");
+    private static final Pattern LOGCAT = Pattern.compile("\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3}");
     private static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private LoghubExpectations() {
@@ -46,6 +53,25 @@ final class LoghubExpectations {
         }
         if (EPOCH_SECONDS.matcher(time).matches()) {
             return WIRE.format(Instant.ofEpochSecond(Long.parseLong(time)));
+        }
+        for (Map.Entry<Pattern, String> layout : OTHER_LAYOUTS.entrySet()) {
+            if (layout.getKey().matcher(time).matches()) {
+                String pattern = layout.getValue();
+                boolean twoDigitYear = pattern.startsWith("yy/") || pattern.startsWith("yyMMdd");
+                // two-digit years are 20yy
+                return WIRE.format(LocalDateTime.parse(twoDigitYear ? "20" + time : time,
+                        DateTimeFormatter.ofPattern(twoDigitYear ? "yy" + pattern : pattern, Locale.ENGLISH)).toInstant(ZoneOffset.UTC));
+            }
+        }
+        if (LOGCAT.matcher(time).matches()) {
+            // no year: the one that puts it at most a day after the upload (the test uploads now)
+            long limit = System.currentTimeMillis() + 86_400_000L;
+            for (int year = LocalDateTime.now(ZoneOffset.UTC).getYear() + 1; ; year--) {
+                Instant t = LocalDateTime.parse(year + "-" + time.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+                if (t.toEpochMilli() <= limit) {
+                    return WIRE.format(t);
+                }
+            }
         }
         return null;
     }

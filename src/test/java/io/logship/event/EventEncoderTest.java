@@ -79,10 +79,11 @@ class EventEncoderTest {
 
     @Test
     void plainLineBecomesMessage() throws Exception {
-        JsonNode event = one("2024-03-05 ERROR something \"quoted\" \\ back\tslash");
-        assertEquals("2024-03-05 ERROR something \"quoted\" \\ back\tslash", event.get("message").asText());
+        JsonNode event = one("2024-03-05 something \"quoted\" \\ back\tslash");
+        assertEquals("2024-03-05 something \"quoted\" \\ back\tslash", event.get("message").asText());
         assertFalse(event.has("tags"));
-        assertFalse(event.has("level"), "plain text is not parsed for a level");
+        assertFalse(event.has("level"), "a line without a level word gets none, not a guess");
+        assertEquals(event.get("ingested_at").asText(), event.get("@timestamp").asText(), "a date alone is not a time");
         assertEquals("u1-1", event.get("event_id").asText());
     }
 
@@ -95,13 +96,41 @@ class EventEncoderTest {
 
     @Test
     void brokenJsonIsForwardedRawWithParseErrorTag() throws Exception {
-        for (String line : List.of("{\"a\":", "{not json}", "{\"a\":1} trailing", "[1,2", "{\"a\":1}}")) {
+        for (String line : List.of("{\"a\":", "{not json}", "{\"a\":1} trailing", "{\"a\":1}}")) {
             JsonNode event = one(line);
             assertEquals(line, event.get("message").asText(), line);
             assertEquals(JSON.readTree("[\"parse_error\"]"), event.get("tags"), line);
             assertEquals("acme", event.get("tenant_id").asText());
             assertEquals(9, event.size(), "message, tags, @timestamp and the six logship fields only: " + event);
         }
+    }
+
+    @Test
+    void aLineStartingWithABracketIsTextUnlessTheUploadIsDeclaredNdjson() throws Exception {
+        JsonNode text = one("[1,2");
+        assertEquals("[1,2", text.get("message").asText());
+        assertFalse(text.has("tags"), "[ alone does not mean JSON: " + text);
+        JsonNode apache = one("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6");
+        assertFalse(apache.has("tags"));
+        assertEquals("ERROR", apache.get("level").asText());
+        assertEquals("2005-12-04T04:47:44.000Z", apache.get("@timestamp").asText());
+
+        Upload ndjson = new Upload("u3", "acme", "s", null, false, 0, "ndjson", null, null, 0);
+        EventBatch batch = encoder.encode(new LineBatch(ndjson, "[1,2".getBytes(StandardCharsets.UTF_8), new int[] {0},
+                new int[] {4}, new long[] {7}, 1, List.of(), 0, 0), exchangeFor(ndjson));
+        assertEquals(JSON.readTree("[\"parse_error\"]"), JSON.readTree(batch.document(0)).get("tags"));
+    }
+
+    @Test
+    void parseErrorsAreHandedOnWithTheirOriginalLine() throws Exception {
+        var exchange = exchangeFor(UPLOAD);
+        encoder.encode(new LineBatch(UPLOAD, "ok\n{bad".getBytes(StandardCharsets.UTF_8), new int[] {0, 3},
+                new int[] {2, 7}, new long[] {1, 2}, 2, List.of(), 0, 0), exchange);
+        assertEquals(List.of(new EventEncoder.ParseError(2, "{bad")), exchange.getVariable(EventEncoder.PARSE_ERRORS));
+    }
+
+    private static org.apache.camel.Exchange exchangeFor(Upload upload) {
+        return new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
     }
 
     @Test
@@ -132,8 +161,9 @@ class EventEncoderTest {
         JsonNode event = one("{\"tenant_id\":\"evil\",\"source\":\"s\",\"environment\":\"e\",\"upload_id\":\"x\","
                 + "\"event_id\":\"x-1\",\"ingested_at\":\"1999\",\"message\":\"m\"}");
         assertEquals("acme", event.get("tenant_id").asText());
-        assertEquals("s", event.get("source").asText(), "an event's own source is its data");
-        assertEquals("e", event.get("environment").asText(), "an event's own environment is its data");
+        assertEquals("app.log", event.get("source").asText(), "the upload's source wins over the line's");
+        assertEquals("prod", event.get("environment").asText(), "the upload's environment wins over the line's");
+        assertEquals(1, count(event.toString(), "\"environment\""), "exactly one environment: " + event);
         assertEquals(1, count(event.toString(), "\"source\""), "exactly one source: " + event);
         assertEquals("u1", event.get("upload_id").asText());
         assertEquals("u1-1", event.get("event_id").asText());
@@ -180,8 +210,8 @@ class EventEncoderTest {
 
     @Test
     void unreadableTimeMeansIngestTimeAndTheOriginalIsKept() throws Exception {
-        JsonNode event = one("{\"time\":\"Sun Dec 04 04:47:44 2005\",\"message\":\"m\"}");
-        assertEquals("Sun Dec 04 04:47:44 2005", event.get("time").asText());
+        JsonNode event = one("{\"time\":\"Sunday 4 December\",\"message\":\"m\"}");
+        assertEquals("Sunday 4 December", event.get("time").asText());
         assertEquals(event.get("ingested_at").asText(), event.get("@timestamp").asText());
 
         JsonNode own = one("{\"@timestamp\":\"last tuesday\"}");

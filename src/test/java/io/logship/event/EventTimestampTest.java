@@ -61,10 +61,52 @@ class EventTimestampTest {
         assertNull(EventTimestamp.parseEpoch(-1709633730));
     }
 
-    // Formats of the real loghub data set that are not ISO-8601 or epoch: the ingest time is used instead.
+    // The loghub data set's other formats, read as a person reads them (zone-less ones in UTC)
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Sun Dec 04 04:47:44 2005|2005-12-04T04:47:44.000Z",
+            "Wed Oct 11 14:32:52.123456 2000|2000-10-11T14:32:52.123Z",
+            "Sun Dec  4 04:47:44 2005|2005-12-04T04:47:44.000Z",
+            "081109 203615|2008-11-09T20:36:15.000Z",
+            "17/06/09 20:10:40|2017-06-09T20:10:40.000Z",
+            "2005.11.09 12:01:01|2005-11-09T12:01:01.000Z",
+            "2024/05/01 12:00:00|2024-05-01T12:00:00.000Z",
+            "10/Oct/2000:13:55:36 -0700|2000-10-10T20:55:36.000Z"})
+    void otherFormats(String text, String wire) {
+        assertEquals(wire, EventTimestamp.parse(text));
+    }
+
+    @Test
+    void yearlessTimesTakeTheYearThatPutsThemAtMostADayAfterTheUpload() {
+        long newYear = Instant.parse("2025-01-01T00:30:00Z").toEpochMilli();
+        TimeContext justAfterNewYear = new TimeContext(java.time.ZoneOffset.UTC, newYear);
+        assertEquals("2024-12-31T23:59:00.000Z", EventTimestamp.parse("Dec 31 23:59:00", justAfterNewYear));
+        assertEquals("2025-01-01T00:10:00.000Z", EventTimestamp.parse("Jan  1 00:10:00", justAfterNewYear));
+        assertEquals("2025-01-01T20:00:00.000Z", EventTimestamp.parse("01-01 20:00:00.000", justAfterNewYear),
+                "less than a day ahead: this year");
+        assertEquals("2024-01-02T01:00:00.000Z", EventTimestamp.parse("01-02 01:00:00.000", justAfterNewYear),
+                "more than a day ahead: last year");
+        TimeContext justBeforeNewYear = new TimeContext(java.time.ZoneOffset.UTC,
+                Instant.parse("2024-12-31T23:50:00Z").toEpochMilli());
+        assertEquals("2025-01-01T00:05:00.000Z", EventTimestamp.parse("Jan 1 00:05:00", justBeforeNewYear),
+                "a clock a few minutes ahead around New Year");
+        assertEquals("2024-02-29T10:00:00.000Z", EventTimestamp.parse("Feb 29 10:00:00", justAfterNewYear),
+                "29 February goes back to a leap year");
+    }
+
+    @Test
+    void zonelessTimesAreReadInTheUploadsZone() {
+        TimeContext berlin = new TimeContext(java.time.ZoneId.of("Europe/Berlin"), System.currentTimeMillis());
+        assertEquals("2024-07-01T10:00:00.000Z", EventTimestamp.parse("2024-07-01 12:00:00", berlin), "summer time");
+        assertEquals("2024-01-01T11:00:00.000Z", EventTimestamp.parse("2024-01-01 12:00:00", berlin));
+        assertEquals("2024-07-01T12:00:00.000Z", EventTimestamp.parse("2024-07-01T12:00:00Z", berlin), "an own zone wins");
+        assertEquals("2024-07-01T12:00:00.000Z", EventTimestamp.parse("1719835200", berlin), "epoch has no zone");
+    }
+
+    // Formats of the real loghub data set that no parser reads: the ingest time is used instead.
     @ParameterizedTest(name = "[{0}]")
-    @ValueSource(strings = {"", "   ", "Sun Dec 04 04:47:44 2005", "081109 203615", "17/06/09 20:10:40", "14 15:16:01",
-            "Dec 06:55:46", "2005.11.09 12:01:01", "03-17 16:13:38.811", "2005.06.03 2005-06-03-15.42.50.675872",
+    @ValueSource(strings = {"", "   ", "14 15:16:01",
+            "Dec 06:55:46", "2005.06.03 2005-06-03-15.42.50.675872", "Sun Dec 04 04:47:44", "081109 2036150",
             "20171223-22:15:29:606", "1 09:00:55", "10.30 16:49:06", "2024-03-05", "2024-13-45T10:15:30Z",
             "2024-03-05T25:00:00Z", "yesterday", "42", "NaN", "Infinity"})
     void anythingElseIsNotGuessedAt(String text) {
@@ -73,6 +115,6 @@ class EventTimestampTest {
 
     @Test
     void timestampIsReadFromAtTimestampThenTimestampThenTime() {
-        assertArrayEquals(new String[] {"@timestamp", "timestamp", "time"}, EventTimestamp.SOURCE_FIELDS);
+        assertArrayEquals(new String[] {"@timestamp", "timestamp", "time", "date", "ts"}, EventTimestamp.SOURCE_FIELDS);
     }
 }

@@ -162,4 +162,109 @@ class UploadReaderTest {
         assertEquals(Files.size(file), batches.get(0).resumeOffset());
         assertFalse(new UploadReader(UPLOAD, file, batches.get(0).resumeOffset(), 2, 10, 10).hasNext());
     }
+
+    // ---- multiline: continuation lines join the event before them
+
+    private static List<LineBatch> readJoined(Path file, long offset, long line, int batchSize, int maxEventBytes,
+                                              int maxLines) throws Exception {
+        List<LineBatch> batches = new ArrayList<>();
+        try (UploadReader reader = new UploadReader(UPLOAD, file, offset, line, batchSize, maxEventBytes,
+                UploadReader.lineFormat(UPLOAD, file), true, maxLines)) {
+            reader.forEachRemaining(batches::add);
+        }
+        return batches;
+    }
+
+    private static List<Line> joined(Path file) throws Exception {
+        return lines(readJoined(file, 0, 0, 100, 1 << 20, 500));
+    }
+
+    private static final String JAVA_LOG = """
+            2024-05-01 12:00:00,000 INFO [main] App - starting
+            2024-05-01 12:00:01,000 ERROR [main] App - failed
+            java.lang.IllegalStateException: outer
+            \tat com.example.App.run(App.java:10)
+            \tat com.example.App.main(App.java:5)
+            Caused by: java.io.IOException: inner
+            \tat com.example.Db.open(Db.java:20)
+            \t... 2 more
+            2024-05-01 12:00:02,000 INFO [main] App - done
+            """;
+
+    @Test
+    void aJavaStackTraceWithItsCausesIsOneEventInATimestampedLog() throws Exception {
+        List<Line> lines = joined(file(JAVA_LOG));
+        assertEquals(List.of(new Line(1, "2024-05-01 12:00:00,000 INFO [main] App - starting"),
+                new Line(2, String.join("\n", JAVA_LOG.split("\n")).split("\n2024-05-01 12:00:02")[0]
+                        .substring(JAVA_LOG.indexOf("2024-05-01 12:00:01"))),
+                new Line(9, "2024-05-01 12:00:02,000 INFO [main] App - done")), lines);
+        assertTrue(lines.get(1).text().endsWith("\tat com.example.Db.open(Db.java:20)\n\t... 2 more"), lines.get(1).text());
+    }
+
+    @Test
+    void aJavaStackTraceWithoutTimestampsStartsAtItsExceptionLine() throws Exception {
+        String trace = "java.lang.RuntimeException: boom\n\tat a.B.c(B.java:1)\nCaused by: java.lang.Error: x\n"
+                + "\tat d.E.f(E.java:2)\n\t... 1 more\n";
+        assertEquals(List.of(new Line(1, trace.strip()), new Line(6, "next line")), joined(file(trace + "next line\n")));
+    }
+
+    @Test
+    void aPythonTracebackRunsToItsExceptionLine() throws Exception {
+        String traceback = "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n    main()\n"
+                + "ValueError: bad value";
+        assertEquals(List.of(new Line(1, traceback), new Line(5, "after it")), joined(file(traceback + "\nafter it\n")));
+        String logged = "2024-05-01 12:00:00,000 ERROR worker crashed\n" + traceback + "\n2024-05-01 12:00:01,000 INFO restarted\n";
+        List<Line> lines = joined(file(logged));
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals("2024-05-01 12:00:00,000 ERROR worker crashed\n" + traceback, lines.get(0).text());
+    }
+
+    @Test
+    void blankLinesBetweenEventsAreDroppedAndAContinuationAtTheStartIsAnEventOfItsOwn() throws Exception {
+        assertEquals(List.of(new Line(1, "\tat orphan.Frame(F.java:1)"), new Line(2, "first\n  indented"),
+                        new Line(6, "second")),
+                joined(file("\tat orphan.Frame(F.java:1)\nfirst\n\n  indented\n\r\nsecond\n")));
+    }
+
+    @Test
+    void crlfFilesJoinWithoutTheirCarriageReturnsAndALoneCrIsContent() throws Exception {
+        assertEquals(List.of(new Line(1, "error\n\tat a.B(B.java:1)"), new Line(3, "x\ry")),
+                joined(file("error\r\n\tat a.B(B.java:1)\r\nx\ry\r\n")));
+    }
+
+    @Test
+    void aJoinedEventOverMaxEventBytesIsSplitAndMarkedNeverDropped() throws Exception {
+        String cont = "  continuation 123456789";       // 24 bytes
+        Path file = file("head\n" + cont + "\n" + cont + "\n" + cont + "\nnext\n");
+        List<LineBatch> batches = readJoined(file, 0, 0, 100, 30, 500);
+        assertEquals(List.of(new Line(1, "head\n" + cont), new Line(3, cont), new Line(4, cont), new Line(5, "next")),
+                lines(batches));
+        byte[] marks = batches.get(0).marks();
+        assertEquals(List.of(LineBatch.SPLIT, LineBatch.SPLIT, LineBatch.SPLIT, (byte) 0),
+                List.of(marks[0], marks[1], marks[2], marks[3]));
+
+        List<Line> byLines = lines(readJoined(file, 0, 0, 100, 1000, 2));
+        assertEquals(List.of(new Line(1, "head\n" + cont), new Line(3, cont + "\n" + cont), new Line(5, "next")), byLines);
+    }
+
+    @Test
+    void withMultilineOffEveryLineIsAnEvent() throws Exception {
+        List<Line> lines = lines(readAll(file(JAVA_LOG), 0, 0, 100, 1000));
+        assertEquals(9, lines.size());
+    }
+
+    @Test
+    void resumingAtAnyBatchEndInAMultilineFileGivesTheSameEventsAndIds() throws Exception {
+        Path file = file(JAVA_LOG + JAVA_LOG.replace("12:00", "13:00") + "\tat trailing.Frame(F.java:9)\n");
+        for (int batchSize = 1; batchSize <= 3; batchSize++) {
+            List<LineBatch> all = readJoined(file, 0, 0, batchSize, 1 << 20, 500);
+            List<Line> events = lines(all);
+            assertEquals(6, events.size(), events.toString());
+            for (int b = 0; b < all.size(); b++) {
+                LineBatch at = all.get(b);
+                List<Line> rest = lines(readJoined(file, at.resumeOffset(), at.resumeLine(), batchSize, 1 << 20, 500));
+                assertEquals(lines(all.subList(b + 1, all.size())), rest, "batch size " + batchSize + ", resuming after batch " + b);
+            }
+        }
+    }
 }
