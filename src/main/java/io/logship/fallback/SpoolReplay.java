@@ -1,5 +1,6 @@
 package io.logship.fallback;
 
+import io.logship.kafka.KafkaSink;
 import io.logship.monitor.ForwarderStatistics;
 import io.logship.ship.LogstashConnection;
 import org.apache.camel.Exchange;
@@ -7,7 +8,7 @@ import org.apache.camel.Exchange;
 /**
  * Decides when the spool is drained: on every tick, oldest batch first, while a sink takes them.
  * Logstash is a replay target only over TCP, where a refused connection is visible; over UDP nothing
- * confirms delivery, so spooled batches wait for Elasticsearch.
+ * confirms delivery, so spooled batches wait for Elasticsearch. With Kafka configured, Kafka is the first target.
  */
 public class SpoolReplay {
 
@@ -15,14 +16,16 @@ public class SpoolReplay {
     private final LogstashConnection logstash;
     private final ElasticsearchBulk elasticsearch;
     private final ForwarderStatistics statistics;
+    private final KafkaSink kafka;
     private volatile boolean failedThisTick;
 
     public SpoolReplay(Spool spool, LogstashConnection logstash, ElasticsearchBulk elasticsearch,
-                       ForwarderStatistics statistics) {
+                       ForwarderStatistics statistics, KafkaSink kafka) {
         this.spool = spool;
         this.logstash = logstash;
         this.elasticsearch = elasticsearch;
         this.statistics = statistics;
+        this.kafka = kafka;
     }
 
     public void tick() {
@@ -30,7 +33,7 @@ public class SpoolReplay {
     }
 
     public boolean ready() {
-        return !failedThisTick && !spool.isEmpty() && (logstashUp() || elasticsearch.enabled());
+        return !failedThisTick && !spool.isEmpty() && (kafka.up() || logstashUp() || elasticsearch.enabled());
     }
 
     public boolean logstashUp() {

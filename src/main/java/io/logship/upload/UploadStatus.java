@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Where the events of one upload went. Every received event is in exactly one of the counts:
- * received = sent_logstash + sent_elasticsearch + spooled + rejected once the upload is completed.
+ * received = sent_logstash + sent_elasticsearch + sent_kafka + spooled + rejected once the upload is completed.
  * The resume point moves only when a batch is delivered or spooled, so a restart repeats at most one batch.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -31,6 +31,7 @@ public final class UploadStatus {
     private long received;
     @JsonProperty("sent_logstash") private long sentLogstash;
     @JsonProperty("sent_elasticsearch") private long sentElasticsearch;
+    @JsonProperty("sent_kafka") private long sentKafka;
     private long spooled;
     private long rejected;
     private final List<Map<String, Object>> errors = new ArrayList<>();
@@ -89,6 +90,8 @@ public final class UploadStatus {
     synchronized void delivered(String sink, int events) {
         if ("elasticsearch".equals(sink)) {
             sentElasticsearch += events;
+        } else if ("kafka".equals(sink)) {
+            sentKafka += events;
         } else {
             sentLogstash += events;
         }
@@ -138,6 +141,7 @@ public final class UploadStatus {
         view.put("received", received);
         view.put("sent_logstash", sentLogstash);
         view.put("sent_elasticsearch", sentElasticsearch);
+        view.put("sent_kafka", sentKafka);
         view.put("spooled", spooled);
         view.put("rejected", rejected);
         view.put("errors", List.copyOf(errors));

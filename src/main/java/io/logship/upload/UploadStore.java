@@ -46,6 +46,26 @@ public class UploadStore {
     private final Map<String, UploadStatus> uploads = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSaved = new ConcurrentHashMap<>();
     private final LogshipMetrics metrics;
+    private volatile Fleet fleet = Fleet.NONE;
+
+    /** The other instances of a fleet (KAFKA_BOOTSTRAP_SERVERS): where statuses are shared. */
+    public interface Fleet {
+        Fleet NONE = new Fleet() {
+            @Override
+            public void publish(UploadStatus status) {
+            }
+
+            @Override
+            public Map<String, Object> find(String uploadId, String tenantId) {
+                return null;
+            }
+        };
+
+        void publish(UploadStatus status);
+
+        /** The status of an upload of another instance, for this tenant only; null when there is none. */
+        Map<String, Object> find(String uploadId, String tenantId);
+    }
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes, LogshipMetrics metrics) {
         this.root = dataDir.resolve("uploads");
@@ -61,6 +81,10 @@ public class UploadStore {
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes) {
         this(dataDir, batchSize, maxEventBytes, LogshipMetrics.detached());
+    }
+
+    public void fleet(Fleet fleet) {
+        this.fleet = fleet;
     }
 
     public String newId() {
@@ -92,6 +116,12 @@ public class UploadStore {
     public Map<String, Object> view(@Header("uploadId") String uploadId,
                                     @ExchangeProperty(Authenticator.TENANT) Tenant tenant) {
         UploadStatus status = uploadId == null ? null : uploads.get(uploadId);
+        if (status == null && uploadId != null) {
+            Map<String, Object> elsewhere = fleet.find(uploadId, tenant.id());
+            if (elsewhere != null) {
+                return elsewhere;
+            }
+        }
         if (status == null || !status.tenantId().equals(tenant.id())) {
             throw new ApiError(404, "not_found", "no upload " + uploadId + " for this tenant");
         }
@@ -117,6 +147,11 @@ public class UploadStore {
     /** The whole batch reached Logstash; {@code replay}: it came from the spool. */
     public void sentToLogstash(EventBatch batch, @Variable("replay") Boolean replay) {
         delivered(batch, "logstash", batch.count(), Boolean.TRUE.equals(replay));
+    }
+
+    /** Kafka acknowledged every record of the batch; {@code replay}: it came from the spool. */
+    public void sentToKafka(EventBatch batch, @Variable("replay") Boolean replay) {
+        delivered(batch, "kafka", batch.count(), Boolean.TRUE.equals(replay));
     }
 
     public void delivered(EventBatch batch, String sink, int events, boolean fromSpool) {
@@ -251,6 +286,7 @@ public class UploadStore {
                 throw new UncheckedIOException("cannot save the status of upload " + id, e);
             }
         }
+        fleet.publish(status);
     }
 
     /** After delivery the counts in memory are right; a failed write is retried by the next save. */
