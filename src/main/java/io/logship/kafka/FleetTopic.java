@@ -59,8 +59,11 @@ public class FleetTopic implements ExtendedStartupListener, Service {
     private void createTopic() {
         NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        try (Admin admin = Admin.create(settings.adminClient())) {
-            admin.createTopics(List.of(compacted)).all().get(settings.timeoutMillis(), TimeUnit.MILLISECONDS);
+        Map<String, Object> config = new java.util.HashMap<>(settings.adminClient());
+        // at start a cluster may take longer than one send may wait
+        config.put("default.api.timeout.ms", Math.max(settings.timeoutMillis(), 30_000));
+        try (Admin admin = Admin.create(config)) {
+            admin.createTopics(List.of(compacted)).all().get(Math.max(settings.timeoutMillis(), 30_000), TimeUnit.MILLISECONDS);
             LOG.info("Created the compacted topic {} for the fleet's upload statuses", topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,6 +47,7 @@ public class KafkaSink implements AutoCloseable {
     private volatile Instant lastErrorAt;
     private volatile Instant lastAcknowledgedAt;
     private Admin admin;
+    private ProducerTemplate producer;
 
     public KafkaSink(KafkaSettings settings, String topic, MeterRegistry meters) {
         this.settings = settings;
@@ -74,10 +76,23 @@ public class KafkaSink implements AutoCloseable {
     }
 
     /**
-     * The batch's events, one record each: the document without its line break as the value, the tenant as the
-     * key (camel-kafka takes the key of a record sent in a list from the record's own message).
+     * Sends the batch's events to Kafka and returns once every record is acknowledged; throws what Kafka reported
+     * otherwise. The records go in an exchange of their own ({@code direct:kafka-records}), so the caller's body
+     * stays the batch for a redelivery, the fallback path or the spool.
      */
-    public List<Message> records(EventBatch batch, Exchange exchange) {
+    public void send(EventBatch batch, Exchange exchange) throws Exception {
+        List<Message> records = records(batch, exchange);
+        Exchange sent = producer(exchange).send("direct:kafka-records", out -> out.getMessage().setBody(records));
+        if (sent.getException() != null) {
+            throw sent.getException();
+        }
+    }
+
+    /**
+     * One message per event: the document without its line break as the value, the tenant as the key (camel-kafka
+     * takes the key of a record sent in a list from the record's own message).
+     */
+    List<Message> records(EventBatch batch, Exchange exchange) {
         List<Message> records = new ArrayList<>(batch.count());
         byte[] data = batch.data();
         for (int i = 0; i < batch.count(); i++) {
@@ -87,6 +102,13 @@ public class KafkaSink implements AutoCloseable {
             records.add(record);
         }
         return records;
+    }
+
+    private synchronized ProducerTemplate producer(Exchange exchange) {
+        if (producer == null) {
+            producer = exchange.getContext().createProducerTemplate();
+        }
+        return producer;
     }
 
     /** Kafka acknowledged every record of the batch. */
