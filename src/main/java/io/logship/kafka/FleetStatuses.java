@@ -103,9 +103,6 @@ public class FleetStatuses implements UploadStore.Fleet {
         return view;
     }
 
-    public int size() {
-        return statuses.size();
-    }
 
     private synchronized ProducerTemplate producer() {
         if (producer == null) {
