@@ -24,6 +24,11 @@ import io.logship.fallback.SpoolReplay;
 import io.logship.health.ElasticsearchHealthCheck;
 import io.logship.health.LogstashHealthCheck;
 import io.logship.health.SpoolHealthCheck;
+import io.logship.kafka.FleetStatuses;
+import io.logship.kafka.FleetTopic;
+import io.logship.kafka.KafkaHealthCheck;
+import io.logship.kafka.KafkaSettings;
+import io.logship.kafka.KafkaSink;
 import io.logship.monitor.ForwarderStatistics;
 import io.logship.monitor.LogshipMetrics;
 import io.logship.monitor.MonitorApi;
@@ -48,6 +53,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.es.ElasticsearchComponent;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
@@ -142,9 +149,12 @@ public class LogshipBeans implements CamelConfiguration {
         int timeoutMillis = (int) (logstashTimeoutSeconds * 1000);
         Registry registry = context.getRegistry();
         Spool spool = new Spool(data, spoolMaxBytes);
+        KafkaSettings kafkaSettings = KafkaSettings.from(context);
+        // with Kafka configured, Kafka takes the place of Logstash: Logstash reads from Kafka
         LogstashConnection logstash = new LogstashConnection(
                 LogstashConnection.hosts(logstashHosts, logstashHost, logstashPort), logstashProtocol, logstashLoadBalance,
-                timeoutMillis, useLogstash, circuitFailures, Duration.ofMillis((long) (circuitWaitSeconds * 1000)));
+                timeoutMillis, useLogstash && !kafkaSettings.enabled(), circuitFailures,
+                Duration.ofMillis((long) (circuitWaitSeconds * 1000)));
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
         ForwarderStatistics statistics = new ForwarderStatistics(metrics);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event
@@ -198,7 +208,8 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, deadLetters, statistics);
         registry.bind("elasticsearchBulk", bulk);
-        registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics, uploads));
+        KafkaSink kafka = kafkaOutput(context, kafkaSettings, uploads, meterRegistry(registry));
+        registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics, uploads, kafka));
     }
 
     private static Duration seconds(double seconds) {
@@ -223,6 +234,39 @@ public class LogshipBeans implements CamelConfiguration {
         if (logstashSsl) {
             context.getPropertiesComponent().addInitialProperty("logstash.http.tls", "#logstashTls");
         }
+    }
+
+    /**
+     * KAFKA_BOOTSTRAP_SERVERS: events go to Kafka (kafka.camel.yaml) and upload statuses are shared with the
+     * fleet through a compacted topic. The beans exist either way, for the routes that name them.
+     */
+    private KafkaSink kafkaOutput(CamelContext context, KafkaSettings settings, UploadStore uploads, MeterRegistry meters)
+            throws Exception {
+        Registry registry = context.getRegistry();
+        KafkaSink kafka = new KafkaSink(settings, context.resolvePropertyPlaceholders("{{kafka.topic}}"), meters);
+        FleetStatuses fleet = new FleetStatuses(context, settings.enabled());
+        registry.bind("kafkaSink", kafka);
+        registry.bind("fleetStatuses", fleet);
+        registry.bind("countKafkaRedelivery", (Processor) kafka::redelivered);
+        if (settings.enabled()) {
+            KafkaConfiguration shared = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
+            shared.setBrokers(settings.bootstrapServers());
+            shared.setAdditionalProperties(new java.util.HashMap<>(settings.client()));
+            // KAFKA_TIMEOUT bounds a send: waiting for metadata, for a request, and for the acknowledgement in all
+            // (which Kafka wants at least linger + request timeout)
+            shared.setMaxBlockMs(settings.timeoutMillis());
+            shared.setRequestTimeoutMs(settings.timeoutMillis());
+            shared.setDeliveryTimeoutMs(settings.timeoutMillis() + context.getPropertiesComponent()
+                    .resolveProperty("kafka.linger.ms").map(Integer::parseInt).orElse(0));
+            // the only consumer reads the fleet's statuses: every instance needs all of them, so a group of its own
+            shared.setGroupId("logship-fleet-" + java.util.UUID.randomUUID());
+            registry.bind("kafkaHealthCheck", new KafkaHealthCheck(kafka, sinksInReadiness));
+            uploads.fleet(fleet);
+            FleetTopic topic = new FleetTopic(settings, context.resolvePropertyPlaceholders("{{kafka.status.topic}}"), kafka, fleet);
+            context.addService(topic);
+            context.addStartupListener(topic);
+        }
+        return kafka;
     }
 
     /** ROUTES_RELOAD: edits in ROUTES_DIR apply while running. */

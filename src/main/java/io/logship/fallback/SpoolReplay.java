@@ -3,6 +3,7 @@ package io.logship.fallback;
 import java.io.IOException;
 
 import io.logship.event.EventBatch;
+import io.logship.kafka.KafkaSink;
 import io.logship.monitor.ForwarderStatistics;
 import io.logship.ship.LogstashConnection;
 import io.logship.upload.BatchAccount;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * A file leaves the spool only after its upload has durably counted what left it (settled), so a crash between the
  * two replays the file again without counting it twice. Logstash is a replay target over http, which acknowledges
  * each batch, and over TCP, where at least a refused connection is visible; over UDP nothing confirms delivery, so
- * spooled batches wait for Elasticsearch.
+ * spooled batches wait for Elasticsearch. With Kafka configured, Kafka is the first target.
  *
  * <p>A batch is replayed only once its upload has checkpointed it: before that, the batch may still fail and be
  * read again from the upload, and its spool file is void.
@@ -32,19 +33,21 @@ public class SpoolReplay {
     private final ElasticsearchBulk elasticsearch;
     private final ForwarderStatistics statistics;
     private final UploadStore uploads;
+    private final KafkaSink kafka;
 
     public SpoolReplay(Spool spool, LogstashConnection logstash, ElasticsearchBulk elasticsearch,
-                       ForwarderStatistics statistics, UploadStore uploads) {
+                       ForwarderStatistics statistics, UploadStore uploads, KafkaSink kafka) {
         this.spool = spool;
         this.logstash = logstash;
         this.elasticsearch = elasticsearch;
         this.statistics = statistics;
         this.uploads = uploads;
+        this.kafka = kafka;
     }
 
     /** One tick: replays until the spool is empty or a batch is not (wholly) taken. Returns the files delivered. */
     public int drain(Exchange tick) throws IOException {
-        if (spool.isEmpty() || !(logstashUp() || elasticsearch.enabled())) {
+        if (spool.isEmpty() || !(kafka.up() || logstashUp() || elasticsearch.enabled())) {
             return 0;
         }
         ProducerTemplate producer = tick.getContext().createProducerTemplate();

@@ -11,6 +11,7 @@ import io.logship.event.EventBatch;
 import io.logship.event.EventEncoder;
 import io.logship.event.EventId;
 import io.logship.fallback.Spool;
+import io.logship.kafka.KafkaSink;
 import io.logship.ship.LogstashConnection;
 import io.logship.upload.Upload;
 import org.apache.camel.CamelContext;
@@ -28,7 +29,8 @@ public class MonitorApi {
             "logstash.udp.max.bytes", "logstash.hosts", "logstash.loadbalance", "logstash.circuit.failures",
             "logstash.circuit.wait", "logstash.user", "logstash.ssl", "logstash.ssl.ca", "logstash.ssl.cert",
             "logstash.ssl.verify.hostname", "use.logstash", "elasticsearch.hosts", "max.upload.bytes", "max.event.bytes",
-            "spool.max.bytes", "data.dir");
+            "spool.max.bytes", "data.dir", "kafka.bootstrap.servers", "kafka.topic", "kafka.compression",
+            "kafka.security.protocol", "kafka.status.topic");
 
     private final LogstashConnection logstash;
     private final ForwarderStatistics statistics;
@@ -53,6 +55,10 @@ public class MonitorApi {
         report.put("health", health);
         report.put("statistics", statistics.view());
         report.put("elasticsearch", elasticsearch());
+        KafkaSink kafka = context.getRegistry().lookupByNameAndType("kafkaSink", KafkaSink.class);
+        if (kafka != null) {
+            report.put("kafka", kafka.view());
+        }
         report.put("spool", spool.view());
         report.put("configuration", configuration());
         return report;

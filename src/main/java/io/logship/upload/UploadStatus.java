@@ -26,7 +26,7 @@ public final class UploadStatus {
 
     public static final int MAX_ERRORS = 20;
     /** The sinks every status shows, delivered to or not; another sink appears once it took an event. */
-    static final List<String> SINKS = List.of("logstash", "elasticsearch");
+    static final List<String> SINKS = List.of("logstash", "elasticsearch", "kafka");
     private static final String SENT = "sent_";
     private static final String WRITTEN = "written_";
     private static final String ACKNOWLEDGED = "acknowledged_";

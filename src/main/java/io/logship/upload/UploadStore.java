@@ -63,6 +63,26 @@ public class UploadStore implements Spool.Ledger {
     private volatile boolean logstashAcknowledges;
     private boolean multiline;
     private int multilineMaxLines = 1;
+    private volatile Fleet fleet = Fleet.NONE;
+
+    /** The other instances of a fleet (KAFKA_BOOTSTRAP_SERVERS): where statuses are shared. */
+    public interface Fleet {
+        Fleet NONE = new Fleet() {
+            @Override
+            public void publish(UploadStatus status) {
+            }
+
+            @Override
+            public Map<String, Object> find(String uploadId, String tenantId) {
+                return null;
+            }
+        };
+
+        void publish(UploadStatus status);
+
+        /** The status of an upload of another instance, for this tenant only; null when there is none. */
+        Map<String, Object> find(String uploadId, String tenantId);
+    }
 
     public UploadStore(Path dataDir, int batchSize, int maxEventBytes, Duration syncInterval, Duration retention,
                        LogshipMetrics metrics) {
@@ -95,6 +115,10 @@ public class UploadStore implements Spool.Ledger {
         this.multiline = !"off".equalsIgnoreCase(multiline);
         this.multilineMaxLines = maxLines;
         return this;
+    }
+
+    public void fleet(Fleet fleet) {
+        this.fleet = fleet;
     }
 
     public String newId() {
@@ -132,6 +156,12 @@ public class UploadStore implements Spool.Ledger {
     public Map<String, Object> view(@Header("uploadId") String uploadId,
                                     @ExchangeProperty(Authenticator.TENANT) Tenant tenant) {
         UploadStatus status = uploadId == null ? null : uploads.get(uploadId);
+        if (status == null && uploadId != null) {
+            Map<String, Object> elsewhere = fleet.find(uploadId, tenant.id());
+            if (elsewhere != null) {
+                return elsewhere;
+            }
+        }
         if (status == null || !status.tenantId().equals(tenant.id())) {
             throw new ApiError(404, "not_found", "no upload " + uploadId + " for this tenant");
         }
@@ -442,6 +472,7 @@ public class UploadStore implements Spool.Ledger {
                 throw new UncheckedIOException("cannot save the status of upload " + id, e);
             }
         }
+        fleet.publish(status);
     }
 
     void save(UploadStatus status) {

@@ -40,8 +40,8 @@ class RouteReloadTest {
     @BeforeAll
     static void start() throws Exception {
         List<Path> copied = DefaultRoutes.copyTo(routes);
-        assertEquals(Set.of("errors.camel.yaml", "fallback.camel.yaml", "monitor.camel.yaml", "process.camel.yaml",
-                        "ship.camel.yaml", "upload.camel.yaml"),
+        assertEquals(Set.of("errors.camel.yaml", "fallback.camel.yaml", "kafka.camel.yaml", "monitor.camel.yaml",
+                        "process.camel.yaml", "ship.camel.yaml", "upload.camel.yaml"),
                 copied.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         logstash = LogstashListener.tcp();
         app = LogshipApp.start("logstash.port", String.valueOf(logstash.port()), "routes.dir", routes.toString(),
