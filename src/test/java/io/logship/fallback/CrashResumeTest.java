@@ -1,5 +1,8 @@
 package io.logship.fallback;
 
+import static io.logship.testing.LogshipProcess.awaitHttp;
+import static io.logship.testing.LogshipProcess.get;
+import static io.logship.testing.LogshipProcess.startLogship;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,34 +90,6 @@ class CrashResumeTest {
             try (var files = Files.walk(dataDir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        }
-    }
-
-    private static Process startLogship(Map<String, String> env, Path log) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.logship.Logship").redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        return builder.start();
-    }
-
-    private static void awaitHttp(int port) throws InterruptedException {
-        LogshipApp.await(Duration.ofSeconds(60), () -> {
-            try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/logs/uploads/x")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 401;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-    }
-
-    private static JsonNode get(String url, String token) {
-        try {
-            return LogshipApp.JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
-        } catch (Exception e) {
-            return LogshipApp.JSON.createObjectNode();
         }
     }
 }
