@@ -42,11 +42,13 @@ class MultilineRecoveryTest {
         previous.accept(upload);
         try (UploadReader reader = previous.reader(upload)) {
             LineBatch first = reader.next();
-            previous.read(first);
+            org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+            previous.read(first, exchange);
             var batch = new EventEncoder().encode(first);
+            exchange.getMessage().setBody(batch);
             assertEquals(List.of(1L, 4L), List.of(batch.line(0), batch.line(1)));
-            previous.sentToLogstash(batch, false);
-            previous.checkpoint(batch);
+            previous.delivered(exchange, "logstash");
+            previous.checkpoint(batch, exchange);
             LineBatch lost = reader.next();
             assertEquals(7, lost.lines()[0]);
         }
