@@ -52,8 +52,8 @@ public class KafkaSink implements AutoCloseable {
     public KafkaSink(KafkaSettings settings, String topic, MeterRegistry meters) {
         this.settings = settings;
         this.topic = topic;
-        sentMeter = Counter.builder("logship.events.sent").tag("sink", "kafka").tag("protocol", "kafka")
-                .description("Events delivered to a sink").register(meters);
+        sentMeter = Counter.builder("logship.events.sent").tag("sink", "kafka").tag("protocol", "kafka").tag("delivery", "acknowledged")
+                .description("Events delivered to a sink: acknowledged by it, or only written to a socket").register(meters);
         batchesMeter = Counter.builder("logship.batches").tag("sink", "kafka")
                 .description("Batches delivered: TCP writes, UDP datagrams, Bulk requests").register(meters);
         failedMeter = Counter.builder("logship.events.failed").tag("sink", "kafka")

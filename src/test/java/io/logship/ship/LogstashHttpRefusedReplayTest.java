@@ -91,13 +91,13 @@ class LogstashHttpRefusedReplayTest {
                 List<String> ids = new ArrayList<>();
                 for (String line : body.split("\n")) {
                     JsonNode action = LogshipApp.JSON.readTree(line);
-                    if (action.has("index")) {
-                        ids.add(action.at("/index/_id").asText());
+                    if (action.has("create")) {
+                        ids.add(action.at("/create/_id").asText());
                     }
                 }
                 StringBuilder items = new StringBuilder();
                 for (int i = 0; i < ids.size(); i++) {
-                    items.append(i == 0 ? "" : ",").append("{\"index\":{\"_index\":\"logs-acme-2026.12\",\"_id\":\"")
+                    items.append(i == 0 ? "" : ",").append("{\"create\":{\"_index\":\"logs-acme-2026.12\",\"_id\":\"")
                             .append(ids.get(i)).append("\",\"status\":201,\"result\":\"created\",\"_version\":1,\"_seq_no\":0,"
                                     + "\"_primary_term\":1,\"_shards\":{\"total\":1,\"successful\":1,\"failed\":0}}}");
                 }

@@ -36,10 +36,12 @@ class LogstashHttpRestartTest {
         int port = reservablePort();
         Path file = Files.createTempFile("logstash-http-restart-", ".ndjson");
         Process logstash = LogstashHttpInput.launch(port, file);
-        // 0.2, 0.4, ... 6.4 s: the redeliveries span the restart with room to spare on a loaded machine
+        // 0.2, 0.4, ... 6.4 s: the redeliveries span the restart with room to spare on a loaded machine; the circuit
+        // breaker would send the outage's batches to the spool at once (CircuitBreakerTest): here it stays closed
         try (LogshipApp app = LogshipApp.start(Map.of("logstash.protocol", "http", "logstash.port", String.valueOf(port),
                 "logstash.max.retries", "12", "logstash.retry.delay", "0.2", "logstash.timeout", "5",
-                "logstash.batch.size", String.valueOf(BATCH), "spool.replay.interval", "3600"))) {
+                "logstash.batch.size", String.valueOf(BATCH), "spool.replay.interval", "3600",
+                "logstash.circuit.failures", "1000"))) {
             HttpResponse<String> accepted = app.upload(app.token("acme"), "application/x-ndjson",
                     LogstashHttpTest.events(EVENTS, "restart"), "source=restart");
             assertEquals(202, accepted.statusCode(), accepted.body());
