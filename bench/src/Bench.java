@@ -171,7 +171,8 @@ public final class Bench {
         try (var lines = Files.lines(source)) {
             lines.limit(events).forEach(line -> body.append(line).append('\n'));
         }
-        check(LogshipProcess.HTTP.send(logship.upload("&wait=true", args.getOrDefault("content-type", "application/x-ndjson"))
+        check(LogshipProcess.HTTP.send(logship.upload("&wait=true" + args.getOrDefault("query", ""),
+                        args.getOrDefault("content-type", "application/x-ndjson"))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString()));
         if (udp) {
             sink.awaitQuiet(TimeUnit.SECONDS.toNanos(1));

@@ -85,9 +85,8 @@ final class LogshipProcess implements AutoCloseable {
                 throw new IllegalStateException("logship exited at start with " + process.exitValue() + "; see " + work.resolve("logship.log"));
             }
             try {
-                // an unknown upload id answers 404 once the routes are up
-                // (Vert.x alone answers 404 too, but in HTML, before the routes are added)
-                if (get("/api/v1/logs/uploads/ready").body().contains("\"not_found\"")) {
+                // the upload-status route's own 404 (the server answers a JSON 404 too, before the routes are up)
+                if (get("/api/v1/logs/uploads/ready").body().contains("no upload ready")) {
                     return;
                 }
             } catch (IOException notYet) {
