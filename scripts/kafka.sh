@@ -114,8 +114,11 @@ LOG
     "-Dlog4j.configuration=file:$workdir/log4j.properties" -cp "$LIB/*")
   if [[ ! -f "$workdir/data/meta.properties" ]]; then
     # A random 16-byte cluster id, base64url without padding, as `kafka-storage.sh random-uuid` makes.
-    local cluster
-    cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
+    # Not one that starts with "-": StorageTool's argument parser would take it for an option (1 in 64).
+    local cluster=-
+    while [[ $cluster == -* ]]; do
+      cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
+    done
     "$java" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster" -c "$workdir/server.properties" \
       >"$workdir/format.out" 2>&1 || { cat "$workdir/format.out" >&2; die "could not format $workdir/data"; }
   fi
