@@ -3,8 +3,6 @@ package io.logship;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import java.time.Duration;
-
 import io.logship.api.ApiResponses;
 import io.logship.api.ApiServer;
 import io.logship.api.ApiServerFactory;
@@ -36,6 +34,7 @@ import io.logship.monitor.PlatformMBean;
 import io.logship.ship.JsonLinesEncoder;
 import io.logship.ship.LogstashConnection;
 import io.logship.ship.LogstashFrames;
+import io.logship.upload.EncodingAhead;
 import io.logship.upload.TmpSweeper;
 import io.logship.upload.UploadQueue;
 import io.logship.ship.LogstashBusyException;
@@ -122,6 +121,8 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("default.timezone") String defaultTimezone;
     @PropertyInject("multiline") String multiline;
     @PropertyInject("multiline.max.lines") int multilineMaxLines;
+    @PropertyInject("upload.batch.size") int uploadBatchSize;
+    @PropertyInject("upload.encode.threads") int encodeThreads;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -140,8 +141,8 @@ public class LogshipBeans implements CamelConfiguration {
         if (!multiline.equals("auto") && !multiline.equals("off")) {
             throw new IllegalArgumentException("MULTILINE must be auto or off, not " + multiline);
         }
-        if (batchSize < 1 || elasticsearchBulkSize < 1) {
-            throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE and ELASTICSEARCH_BULK_SIZE must be at least 1");
+        if (batchSize < 1 || elasticsearchBulkSize < 1 || uploadBatchSize < 1) {
+            throw new IllegalArgumentException("LOGSTASH_BATCH_SIZE, UPLOAD_BATCH_SIZE and ELASTICSEARCH_BULK_SIZE must be at least 1");
         }
         watchRouteFiles(context);
         pinApiPort(context.getRegistry());
@@ -157,8 +158,11 @@ public class LogshipBeans implements CamelConfiguration {
                 Duration.ofMillis((long) (circuitWaitSeconds * 1000)));
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
         ForwarderStatistics statistics = new ForwarderStatistics(metrics);
-        // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event
-        UploadStore uploads = new UploadStore(data, useLogstash ? batchSize : elasticsearchBulkSize, maxEventBytes,
+        // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event;
+        // otherwise whole LOGSTASH_BATCH_SIZE frames
+        int readBatch = useLogstash ? (Math.max(uploadBatchSize, batchSize) + batchSize - 1) / batchSize * batchSize
+                : elasticsearchBulkSize;
+        UploadStore uploads = new UploadStore(data, readBatch, maxEventBytes,
                 seconds(statusSyncIntervalSeconds), seconds(uploadRetentionSeconds), metrics)
                 .joiningLines(multiline, multilineMaxLines);
         // the spool files that the uploads' saved checkpoints do not count (a crash) go before anything replays them
@@ -181,8 +185,10 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("tmpSweeper", new TmpSweeper(data.resolve("tmp"), seconds(tmpMaxAge)));
         registry.bind("uploadQueue", new UploadQueue(context, httpRetryAfter));
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
-        registry.bind("eventEncoder", new EventEncoder(java.time.ZoneId.of(defaultTimezone)));
-        registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes));
+        int encoders = encodeThreads > 0 ? encodeThreads : Runtime.getRuntime().availableProcessors();
+        registry.bind("uploadBatches", new EncodingAhead(uploads, new EventEncoder(java.time.ZoneId.of(defaultTimezone)),
+                context.getExecutorServiceManager().newFixedThreadPool(this, "encode", encoders), encoders + 1));
+        registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes, batchSize));
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder());
         registry.bind("udpEncoder", JsonLinesEncoder.forUdp());

@@ -90,6 +90,10 @@ public class UploadGate implements Handler<RoutingContext> {
             });
         }
         watchBody(ctx, upload);
+        // curl sends "Expect: 100-continue" before a body over 1 MB and waits up to a second for the go-ahead
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            request.response().writeContinue();
+        }
         ctx.next();
     }
 

@@ -72,12 +72,23 @@ public class EventEncoder {
         return new TimeContext(zone, upload.acceptedAt() > 0 ? upload.acceptedAt() : System.currentTimeMillis());
     }
 
-    public EventBatch encode(LineBatch lines) throws IOException {
-        return encode(lines, null);
+    /** A batch's lines, their events and the lines meant as JSON that did not parse. */
+    public record Encoded(LineBatch lines, EventBatch events, List<ParseError> parseErrors) {
     }
 
-    /** Also leaves the batch's parse errors in the exchange variable {@link #PARSE_ERRORS} (when an exchange is given). */
+    public EventBatch encode(LineBatch lines) throws IOException {
+        return encoded(lines).events();
+    }
+
+    /** Also leaves the batch's parse errors in the exchange variable {@link #PARSE_ERRORS}. */
     public EventBatch encode(LineBatch lines, Exchange exchange) throws IOException {
+        Encoded encoded = encoded(lines);
+        exchange.setVariable(PARSE_ERRORS, encoded.parseErrors());
+        return encoded.events();
+    }
+
+    /** Thread-safe: batches of an upload may be encoded side by side (see EncodingAhead). */
+    public Encoded encoded(LineBatch lines) throws IOException {
         Upload upload = lines.upload();
         OwnFields own = new OwnFields(upload, EventTimestamp.format(Instant.now()));
         LineFormat format = lines.format() != null ? lines.format()
@@ -92,11 +103,9 @@ public class EventEncoder {
             out.write('\n');
             ends[i] = out.size();
         }
-        if (exchange != null) {
-            exchange.setVariable(PARSE_ERRORS, line.parseErrors);
-        }
-        return new EventBatch(upload.id(), upload.tenantId(), out.buffer(), out.size(), ends,
+        EventBatch events = new EventBatch(upload.id(), upload.tenantId(), out.buffer(), out.size(), ends,
                 Arrays.copyOf(lines.lines(), lines.count()), lines.count(), lines.resumeOffset(), lines.resumeLine());
+        return new Encoded(lines, events, line.parseErrors);
     }
 
     /** What every line of a batch is read with. */

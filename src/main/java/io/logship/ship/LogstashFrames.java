@@ -6,7 +6,8 @@ import java.util.List;
 import io.logship.event.EventBatch;
 
 /**
- * How a batch is cut for the wire. TCP takes the batch as one write. A UDP datagram holds whole lines only
+ * How an upload's batch is cut for the wire. Over TCP and http a frame is LOGSTASH_BATCH_SIZE events (one write, one
+ * POST); the upload is read in batches of several frames. A UDP datagram holds whole lines only
  * and never more than {@code maxDatagramBytes}; an event that alone exceeds it is its own frame, which the
  * ship route sends to the fallback path instead (it is never truncated).
  */
@@ -14,15 +15,24 @@ public class LogstashFrames {
 
     private final boolean udp;
     private final int maxDatagramBytes;
+    private final int frameEvents;
 
-    public LogstashFrames(String protocol, int maxDatagramBytes) {
+    public LogstashFrames(String protocol, int maxDatagramBytes, int frameEvents) {
         this.udp = "udp".equalsIgnoreCase(protocol);
         this.maxDatagramBytes = maxDatagramBytes;
+        this.frameEvents = frameEvents;
     }
 
     public List<EventBatch> frames(EventBatch batch) {
         if (!udp) {
-            return List.of(batch);
+            if (batch.count() <= frameEvents) {
+                return List.of(batch);
+            }
+            List<EventBatch> frames = new ArrayList<>(batch.count() / frameEvents + 1);
+            for (int from = 0; from < batch.count(); from += frameEvents) {
+                frames.add(batch.slice(from, Math.min(batch.count(), from + frameEvents)));
+            }
+            return frames;
         }
         List<EventBatch> frames = new ArrayList<>();
         int from = 0;

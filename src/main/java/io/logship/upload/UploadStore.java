@@ -23,6 +23,7 @@ import io.logship.api.ApiError;
 import io.logship.auth.Authenticator;
 import io.logship.auth.Tenant;
 import io.logship.event.EventBatch;
+import io.logship.event.EventEncoder;
 import io.logship.fallback.Spool;
 import io.logship.monitor.LogshipMetrics;
 import org.apache.camel.Exchange;
@@ -188,6 +189,13 @@ public class UploadStore implements Spool.Ledger {
         if (!batch.rejected().isEmpty()) {
             metrics.rejected(LogshipMetrics.OVERSIZED_LINE, batch.rejected().size());
         }
+    }
+
+    /** A batch was read and encoded: its account opens (as in read); the body becomes its events. */
+    public EventBatch open(EventEncoder.Encoded batch, Exchange exchange) {
+        read(batch.lines(), exchange);
+        exchange.setVariable(EventEncoder.PARSE_ERRORS, batch.parseErrors());
+        return batch.events();
     }
 
     public void logstashAcknowledges(boolean acknowledges) {

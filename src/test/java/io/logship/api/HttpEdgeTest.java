@@ -107,6 +107,23 @@ class HttpEdgeTest {
         assertEquals(List.of(), tmpFiles(), "an unauthenticated client leaves nothing in DATA_DIR/tmp");
     }
 
+    /** curl asks before any body over 1 MB and waits a second for the answer: it is due once the token is checked. */
+    @Test
+    void expectContinueIsAnsweredOnlyForAValidToken() throws Exception {
+        String head = "POST /api/v1/logs/upload/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                + "Expect: 100-continue\r\nContent-Length: 6\r\n";
+        try (RawHttp client = new RawHttp(app.port())) {
+            client.send(head + "Authorization: Bearer " + app.token("acme") + "\r\n\r\n");
+            assertEquals(100, client.answer(500).status(), "100 Continue at once, before the body");
+            client.send("hello\n");
+            assertEquals(202, client.answer(5000).status());
+        }
+        try (RawHttp client = new RawHttp(app.port())) {
+            client.send(head + "\r\n");
+            assertJsonError(client.answer(5000), 401, "unauthorized");
+        }
+    }
+
     @Test
     void multipartEndingMidPartWithATokenIsAnswered408AndItsFileDeleted() throws Exception {
         String boundary = "b1undary";

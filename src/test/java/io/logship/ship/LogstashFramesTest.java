@@ -32,16 +32,36 @@ class LogstashFramesTest {
     }
 
     @Test
-    void tcpSendsTheBatchAsOneWrite() {
-        LogstashFrames frames = new LogstashFrames("tcp", 100);
+    void tcpSendsABatchOfAtMostTheWireBatchSizeAsOneWrite() {
+        LogstashFrames frames = new LogstashFrames("tcp", 100, 3);
         EventBatch batch = batch(500, 50, 800);
         assertEquals(List.of(batch), frames.frames(batch));
         assertFalse(frames.oversized(batch));
     }
 
     @Test
+    void tcpCutsALargerBatchIntoWireBatchesInOrder() {
+        LogstashFrames frames = new LogstashFrames("http", 100, 2);
+        EventBatch batch = batch(500, 50, 800, 20, 30);
+        List<EventBatch> cut = frames.frames(batch);
+        assertEquals(List.of(2, 2, 1), cut.stream().map(EventBatch::count).toList());
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        List<Long> lines = new ArrayList<>();
+        for (EventBatch frame : cut) {
+            assertFalse(frames.oversized(frame));
+            assertEquals(88, frame.resumeLine(), "a frame belongs to the batch's checkpoint");
+            joined.writeBytes(frame.bytes());
+            for (int i = 0; i < frame.count(); i++) {
+                lines.add(frame.line(i));
+            }
+        }
+        assertArrayEquals(batch.bytes(), joined.toByteArray());
+        assertEquals(List.of(10L, 11L, 12L, 13L, 14L), lines);
+    }
+
+    @Test
     void udpDatagramsHoldWholeLinesUpToTheLimit() {
-        LogstashFrames frames = new LogstashFrames("UDP", 100);
+        LogstashFrames frames = new LogstashFrames("UDP", 100, 100);
         EventBatch batch = batch(40, 40, 20, 30, 100, 10, 90, 60, 40);
         List<EventBatch> cut = frames.frames(batch);
         assertEquals(List.of(3, 1, 1, 2, 2), cut.stream().map(EventBatch::count).toList());
@@ -67,7 +87,7 @@ class LogstashFramesTest {
 
     @Test
     void anEventLargerThanTheLimitIsAFrameOfItsOwnMarkedOversized() {
-        LogstashFrames frames = new LogstashFrames("udp", 100);
+        LogstashFrames frames = new LogstashFrames("udp", 100, 100);
         List<EventBatch> cut = frames.frames(batch(30, 250, 30, 30));
         assertEquals(List.of(1, 1, 2), cut.stream().map(EventBatch::count).toList());
         assertFalse(frames.oversized(cut.get(0)));
@@ -79,7 +99,7 @@ class LogstashFramesTest {
 
     @Test
     void aBatchThatFitsIsSentAsIs() {
-        LogstashFrames frames = new LogstashFrames("udp", 8192);
+        LogstashFrames frames = new LogstashFrames("udp", 8192, 100);
         EventBatch batch = batch(100, 100);
         List<EventBatch> cut = frames.frames(batch);
         assertEquals(1, cut.size());

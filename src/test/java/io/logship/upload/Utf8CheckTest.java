@@ -124,4 +124,32 @@ class Utf8CheckTest {
         assertEquals(6, check.scan(second, 0, second.length));
         assertEquals(4, check.line());
     }
+
+    /** Long ASCII runs are read eight bytes at a time: lines are still counted, and a bad byte anywhere found. */
+    @Test
+    void countsLinesAndFindsBadBytesInLongAsciiRuns() {
+        java.util.Random random = new java.util.Random(7);
+        for (int run = 0; run < 200; run++) {
+            byte[] bytes = new byte[1 + random.nextInt(200)];
+            long lines = 1;
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = random.nextInt(5) == 0 ? (byte) '\n' : (byte) ('a' + random.nextInt(26));
+            }
+            int bad = random.nextInt(bytes.length);
+            for (int i = 0; i < bad; i++) {
+                lines += bytes[i] == '\n' ? 1 : 0;
+            }
+            bytes[bad] = (byte) 0xFF;
+            int from = random.nextInt(bad + 1);
+            Utf8Check check = new Utf8Check();
+            assertEquals(-1, check.scan(bytes, 0, from));
+            assertEquals(bad, check.scan(bytes, from, bytes.length - from), "run " + run);
+            assertEquals(lines, check.line(), "run " + run);
+        }
+        byte[] mixed = "abcdefgh\u00e9ijklmnop\nqrstuvwx\u65e5yz\n".repeat(50).getBytes(StandardCharsets.UTF_8);
+        Utf8Check check = new Utf8Check();
+        assertEquals(-1, check.scan(mixed, 0, mixed.length));
+        assertTrue(check.complete());
+        assertEquals(101, check.line());
+    }
 }
