@@ -112,6 +112,21 @@ if command -v syslog-ng >/dev/null; then
 else
   log "syslog-ng is not installed: skipped (bash bench/run.sh --install-syslog-ng to include it)"
 fi
+# rsyslog conflicts with syslog-ng-core as a package: it is unpacked under target/bench, never installed
+RSYSLOG=$OUT/rsyslog
+if [[ ! -x $RSYSLOG/usr/sbin/rsyslogd ]] && command -v apt-get >/dev/null; then
+  log "fetching rsyslog (apt-get download, dpkg -x)"
+  mkdir -p "$RSYSLOG/debs"
+  { (cd "$RSYSLOG/debs" && apt-get download rsyslog libestr0 libfastjson4) \
+      && for deb in "$RSYSLOG"/debs/*.deb; do dpkg -x "$deb" "$RSYSLOG"; done; } >"$OUT/rsyslog-fetch.log" 2>&1 \
+    || echo "   could not fetch rsyslog; see $OUT/rsyslog-fetch.log" >&2
+fi
+if [[ -x $RSYSLOG/usr/sbin/rsyslogd ]]; then
+  scenario rsyslog rsyslog --root "$RSYSLOG" --mode plain --file "$IN/events.ndjson" --events "$EVENTS"
+  scenario rsyslog-json rsyslog --root "$RSYSLOG" --mode json --file "$IN/events.ndjson" --events "$EVENTS"
+else
+  log "rsyslog could not be fetched: skipped"
+fi
 
 for batch in 10 100 500 1000 5000; do
   scenario "batch-$batch" logship --file "$IN/sweep.ndjson" --batch "$batch" --events "$SWEEP_EVENTS" "${W[@]}"
@@ -127,8 +142,9 @@ if $ES; then
   trap 'bash scripts/elasticsearch.sh stop "$ES_WORK/es" >/dev/null 2>&1 || true; rm -rf "$ES_WORK"' EXIT
   log "Elasticsearch $ES_VERSION on port $ES_PORT"
   if bash scripts/elasticsearch.sh start "$ES_VERSION" "$ES_PORT" "$ES_WORK/es" >"$OUT/es-start.log" 2>&1; then
-    scenario es es --es "http://127.0.0.1:$ES_PORT" --file "$IN/es.ndjson" --probe "$IN/probe.ndjson" --events "$ES_EVENTS"
+    # curl first: it deletes its indices when done, so that logship writes into empty ones as well
     scenario es-bulk es-bulk --es "http://127.0.0.1:$ES_PORT" --file "$IN/es.ndjson" --events "$ES_EVENTS"
+    scenario es es --es "http://127.0.0.1:$ES_PORT" --file "$IN/es.ndjson" --probe "$IN/probe.ndjson" --events "$ES_EVENTS"
     bash scripts/elasticsearch.sh stop "$ES_WORK/es" >/dev/null 2>&1 || true
   else
     echo "   Elasticsearch did not start; see $OUT/es-start.log" >&2

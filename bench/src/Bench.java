@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  *   latency    --count N [--warmup W]                               single-event uploads, upload -> sink
  *   baseline   --file F --events N                                  a plain socket copy of F to the same sink
  *   syslog-ng  --file F --events N --mode plain|json                syslog-ng forwarding F to the same sink
+ *   rsyslog    --file F --events N --mode plain|json --root DIR     rsyslog (unpacked under DIR) doing the same
  *   es         --es URL --file F --events N --probe F               logship into Elasticsearch (USE_LOGSTASH=false)
- *   es-bulk    --es URL --file F --events N                         the same events by curl _bulk
+ *   es-bulk    --es URL --file F --events N                         logship's documents of F by curl _bulk
  *   common: --jar target/logship.jar --work DIR --results FILE
  *   report, chart, jfr-top, write-docs, free-port: see those classes
  */
@@ -71,6 +72,7 @@ public final class Bench {
             case "latency" -> bench.latency();
             case "baseline" -> bench.baseline();
             case "syslog-ng" -> bench.syslogNg();
+            case "rsyslog" -> bench.rsyslog();
             case "es" -> bench.elasticsearch();
             case "es-bulk" -> bench.elasticsearchBulk();
             case "report" -> Report.main(Arrays.copyOfRange(argv, 1, argv.length));
@@ -296,34 +298,65 @@ public final class Bench {
         }
     }
 
-    // ---------------------------------------------------------------- syslog-ng forwarding the same file
+    // ---------------------------------------------------------------- syslog-ng and rsyslog forwarding the same file
 
     private void syslogNg() throws Exception {
-        Path file = Path.of(args.get("file"));
-        long events = Long.parseLong(args.get("events"));
-        String mode = args.getOrDefault("mode", "plain");
+        Path work = forwarderWork();
+        int in = LogshipProcess.freePort();
+        forward(work, in, sink -> {
+            Files.writeString(work.resolve("syslog-ng.conf"), syslogNgConfig(in, sink.port(), args.getOrDefault("mode", "plain")));
+            return new ProcessBuilder("syslog-ng", "-F", "--no-caps", "-f", work.resolve("syslog-ng.conf").toString(),
+                    "-R", work.resolve("persist").toString(), "-p", work.resolve("pid").toString(),
+                    "-c", work.resolve("ctl").toString());
+        });
+    }
+
+    /** --root: rsyslog unpacked from its Debian package (dpkg -x): rsyslogd, its modules and libraries under it. */
+    private void rsyslog() throws Exception {
+        Path work = forwarderWork();
+        Path root = Path.of(args.get("root")).toAbsolutePath();
+        Path libs = root.resolve("usr/lib/x86_64-linux-gnu");
+        int in = LogshipProcess.freePort();
+        forward(work, in, sink -> {
+            Files.writeString(work.resolve("rsyslog.conf"), rsyslogConfig(work, in, sink.port(), args.getOrDefault("mode", "plain")));
+            ProcessBuilder rsyslogd = new ProcessBuilder(root.resolve("usr/sbin/rsyslogd").toString(), "-n",
+                    "-f", work.resolve("rsyslog.conf").toString(), "-M", libs.resolve("rsyslog").toString(),
+                    "-i", work.resolve("pid").toString());
+            rsyslogd.environment().put("LD_LIBRARY_PATH", libs.toString());
+            return rsyslogd;
+        });
+    }
+
+    private Path forwarderWork() throws IOException {
         Path work = Path.of(args.get("work")).resolve(name()).toAbsolutePath();
         deleteTree(work);
         Files.createDirectories(work);
         result.put("name", name());
+        return work;
+    }
+
+    private interface Forwarder {
+        ProcessBuilder configure(CountingSink sink) throws Exception;
+    }
+
+    /** The forwarder listens on {@code in} and writes to the counting sink; the file is copied to it over TCP. */
+    private void forward(Path work, int in, Forwarder forwarder) throws Exception {
+        Path file = Path.of(args.get("file"));
+        long events = Long.parseLong(args.get("events"));
         try (CountingSink sink = CountingSink.tcp()) {
-            int in = LogshipProcess.freePort();
-            Files.writeString(work.resolve("syslog-ng.conf"), syslogNgConfig(in, sink.port(), mode));
-            Process syslog = new ProcessBuilder("syslog-ng", "-F", "--no-caps", "-f", work.resolve("syslog-ng.conf").toString(),
-                    "-R", work.resolve("persist").toString(), "-p", work.resolve("pid").toString(),
-                    "-c", work.resolve("ctl").toString())
-                    .redirectErrorStream(true).redirectOutput(work.resolve("syslog-ng.log").toFile()).start();
+            Path log = work.resolve("forwarder.log");
+            Process process = forwarder.configure(sink).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                awaitListening(in, syslog, work.resolve("syslog-ng.log"));
+                awaitListening(in, process, log);
                 long start = System.nanoTime();
                 copyToSocket(file, in);
                 long end = sink.awaitLines(events, MINUTES_30);
                 throughput(events, Files.size(file), end - start);
-                result.put("peak_rss_mb", String.valueOf(peakRssMb(syslog.pid())));
+                result.put("peak_rss_mb", String.valueOf(peakRssMb(process.pid())));
                 result.put("sink_mb", fmt(sink.bytes.get() / 1e6, 1));
             } finally {
-                syslog.destroy();
-                syslog.waitFor(30, TimeUnit.SECONDS);
+                process.destroy();
+                process.waitFor(30, TimeUnit.SECONDS);
             }
         }
         report();
@@ -350,10 +383,29 @@ public final class Bench {
                 + "destination(d_sink); flags(flow-control); };\n";
     }
 
+    /**
+     * The same for rsyslog: imptcp in, omfwd out over TCP, each line as it came (rawmsg); json: parsed by mmjsonparse
+     * and written again with added fields.
+     */
+    private static String rsyslogConfig(Path work, int in, int out, String mode) {
+        boolean json = mode.equals("json");
+        return "global(maxMessageSize=\"1048576\" workDirectory=\"" + work + "\")\n"
+                + "module(load=\"imptcp\")\n"
+                + (json ? "module(load=\"mmjsonparse\")\n" : "")
+                + "template(name=\"out\" type=\"string\" string=\"" + (json ? "%$!all-json-plain%" : "%rawmsg%") + "\\n\")\n"
+                + "input(type=\"imptcp\" address=\"127.0.0.1\" port=\"" + in + "\" ruleset=\"forward\")\n"
+                + "ruleset(name=\"forward\" queue.type=\"LinkedList\" queue.size=\"100000\" queue.dequeueBatchSize=\"1024\") {\n"
+                + (json ? "  action(type=\"mmjsonparse\" cookie=\"\" useRawMsg=\"on\")\n"
+                        + "  set $!tenant_id = \"bench\";\n  set $!source = \"bench\";\n"
+                        + "  set $!event_id = $uuid;\n  set $!ingested_at = $$now-utc & \"T\" & $$hour-utc & \":\" & $$minute-utc;\n" : "")
+                + "  action(type=\"omfwd\" target=\"127.0.0.1\" port=\"" + out + "\" protocol=\"tcp\" template=\"out\")\n"
+                + "}\n";
+    }
+
     private static void awaitListening(int port, Process process, Path log) throws Exception {
         for (int i = 0; i < 300; i++) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("syslog-ng exited: " + Files.readString(log));
+                throw new IllegalStateException("the forwarder exited: " + Files.readString(log));
             }
             try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return;
@@ -361,7 +413,7 @@ public final class Bench {
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("syslog-ng does not listen on " + port);
+        throw new IllegalStateException("the forwarder does not listen on " + port);
     }
 
     // ---------------------------------------------------------------- Elasticsearch
@@ -397,23 +449,50 @@ public final class Bench {
         report();
     }
 
+    /**
+     * curl posting logship's own documents to _bulk: the events of --file go through logship to a sink that keeps
+     * them, then become create requests of ELASTICSEARCH_BULK_SIZE documents each (logship's request size) into the
+     * indices logship writes, with its _ids, posted one at a time (one upload has one request in flight). The
+     * indices are deleted afterwards, so that the es scenario writes into empty ones as well.
+     */
     private void elasticsearchBulk() throws Exception {
         String es = args.get("es");
         Path file = Path.of(args.get("file"));
         long events = Long.parseLong(args.get("events"));
-        int chunk = Integer.parseInt(args.getOrDefault("chunk", "5000"));
+        int chunk = Integer.parseInt(args.getOrDefault("chunk", "1000"));
         Path work = Path.of(args.get("work")).resolve(name());
         deleteTree(work);
         Files.createDirectories(work);
         result.put("name", name());
+        Path documents = work.resolve("documents.ndjson");
+        try (CountingSink sink = CountingSink.tcp();
+             LogshipProcess logship = startLogship(sink, "tcp", "100", sink.lines::get);
+             java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(documents,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            sink.record = out;
+            check(LogshipProcess.HTTP.send(logship.upload("&wait=true", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString()));
+            sink.awaitLines(events, MINUTES_30);
+            sink.record = null;
+        }
         // the request bodies are made before the clock starts: only Elasticsearch's side is timed
+        Pattern timestamp = Pattern.compile("\"@timestamp\":\"(\\d{4})-(\\d{2})");
+        Pattern tenant = Pattern.compile("\"tenant_id\":\"([^\"]+)\"");
+        Pattern eventId = Pattern.compile("\"event_id\":\"([^\"]+)\"");
         List<Path> bodies = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file);
+        List<String> lines = Files.readAllLines(documents);
         for (int from = 0; from < lines.size(); from += chunk) {
             StringBuilder body = new StringBuilder();
             for (int i = from; i < Math.min(lines.size(), from + chunk); i++) {
-                body.append("{\"index\":{\"_index\":\"bench-bulk\",\"_id\":\"").append(i).append("\"}}\n")
-                        .append(lines.get(i)).append('\n');
+                String doc = lines.get(i);
+                Matcher t = timestamp.matcher(doc);
+                Matcher n = tenant.matcher(doc);
+                Matcher id = eventId.matcher(doc);
+                if (!t.find() || !n.find() || !id.find()) {
+                    throw new IllegalStateException("not a logship document: " + doc);
+                }
+                body.append("{\"create\":{\"_index\":\"logs-").append(n.group(1)).append('-').append(t.group(1)).append('.')
+                        .append(t.group(2)).append("\",\"_id\":\"").append(id.group(1)).append("\"}}\n").append(doc).append('\n');
             }
             Path path = work.resolve("bulk-" + bodies.size() + ".ndjson");
             Files.writeString(path, body);
@@ -428,9 +507,13 @@ public final class Bench {
                 throw new IllegalStateException("_bulk failed: " + answer);
             }
         }
-        long end = awaitEsCount(es, "bench-bulk", events);
+        long end = awaitEsCount(es, "logs-bench-*", events);
         throughput(events, Files.size(file), end - start);
         result.put("chunk", String.valueOf(chunk));
+        Process delete = new ProcessBuilder("curl", "-s", "-X", "DELETE", es + "/logs-bench-*?expand_wildcards=all")
+                .redirectErrorStream(true).start();
+        delete.getInputStream().readAllBytes();
+        delete.waitFor();
         report();
     }
 

@@ -23,6 +23,8 @@ final class CountingSink implements AutoCloseable {
     volatile long lastNanos;    // ... and of the latest one
     private final java.nio.channels.Channel channel;
     private final int port;
+    /** when set, every byte received over TCP is also written here (one sender at a time) */
+    volatile java.nio.channels.FileChannel record;
 
     private CountingSink(java.nio.channels.Channel channel, int port) {
         this.channel = channel;
@@ -73,6 +75,12 @@ final class CountingSink implements AutoCloseable {
         try (client) {
             int n;
             while ((n = client.read(buf)) >= 0) {
+                if (record != null) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        record.write(buf);
+                    }
+                }
                 count(buf.array(), n);
                 buf.clear();
             }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The figures of a run as Markdown: the results table, the ratios, the targets of issue #4 met or not,
+ * The figures of a run as Markdown: the results table, the ratios, the targets of the throughput issue met or not,
  * and the batch-size sweep.
  *
  *   Report results.tsv machine.txt out.md
@@ -24,9 +24,11 @@ final class Report {
         WHAT.put("udp", "logship, NDJSON upload -> UDP sink");
         WHAT.put("syslog-ng", "syslog-ng, TCP in -> TCP sink, lines forwarded as they are");
         WHAT.put("syslog-ng-json", "syslog-ng, TCP in -> json-parser -> format-json + 4 fields -> TCP sink");
+        WHAT.put("rsyslog", "rsyslog, TCP in (imptcp) -> TCP sink (omfwd), lines forwarded as they are");
+        WHAT.put("rsyslog-json", "rsyslog, TCP in -> mmjsonparse -> JSON + 4 fields -> TCP sink");
         WHAT.put("big", "logship, 1 GiB NDJSON upload, -Xmx256m");
         WHAT.put("es", "logship -> Elasticsearch (USE_LOGSTASH=false)");
-        WHAT.put("es-bulk", "plain curl _bulk of the same events into Elasticsearch");
+        WHAT.put("es-bulk", "curl _bulk of logship's own documents (same indices, _ids, 1000 per request, one in flight)");
         WHAT.put("profile", "logship TCP run again, under JFR (settings=profile)");
     }
 
@@ -65,24 +67,32 @@ final class Report {
         boolean esAvailable = "ok".equals(r.get("es").get("status"));
         double es = r.number("es", "events_per_s");
         double bulk = r.number("es-bulk", "events_per_s");
+        double rsyslog = r.number("rsyslog", "events_per_s");
+        double text = r.number("text", "events_per_s");
+        double forwarder = Double.isNaN(syslog) ? rsyslog : Double.isNaN(rsyslog) ? syslog : Math.max(syslog, rsyslog);
+        double tcpPerCpu = r.number("tcp", "events") / r.number("tcp", "cpu_s");
         md.append("Ratios: logship/baseline = ").append(ratio(tcp, baseline))
                 .append("; logship/syslog-ng = ").append(ratio(tcp, syslog))
+                .append("; logship/rsyslog = ").append(ratio(tcp, rsyslog))
                 .append("; logship/syslog-ng-json = ").append(ratio(tcp, syslogJson))
-                .append("; gzip/plain upload = ").append(ratio(r.number("gzip", "events_per_s"), tcp))
-                .append("; logship ES/plain _bulk = ").append(esAvailable ? ratio(es, bulk) : "not available")
+                .append("; logship/rsyslog-json = ").append(ratio(tcp, r.number("rsyslog-json", "events_per_s")))
+                .append("; gzip/tcp = ").append(ratio(r.number("gzip", "events_per_s"), tcp))
+                .append("; udp/tcp = ").append(ratio(r.number("udp", "events_per_s"), tcp))
+                .append("; logship ES/curl _bulk = ").append(esAvailable ? ratio(es, bulk) : "not available")
                 .append(".\n\n");
 
         Map<String, String> lat = r.get("latency");
         Map<String, String> big = r.get("big");
         md.append("| target (2 cores) | measured | met? |\n|---|---|---|\n");
-        target(md, "upload -> TCP sink >= 600,000 events/s", fmt(tcp) + " events/s", tcp >= 600_000);
-        target(md, "... ~105 MB/s", r.get("tcp").getOrDefault("mb_per_s", "-") + " MB/s", tcpMb >= 105);
-        target(md, "ahead of syslog-ng (forwarding lines)", fmt(tcp) + " vs " + fmt(syslog) + " events/s",
-                Double.isNaN(syslog) ? null : tcp > syslog);
-        target(md, "ahead of syslog-ng (JSON parse + format)", fmt(tcp) + " vs " + fmt(syslogJson) + " events/s",
-                Double.isNaN(syslogJson) ? null : tcp > syslogJson);
-        target(md, ">= 0.12 of the raw socket baseline", ratio(tcp, baseline), tcp / baseline >= 0.12);
-        target(md, "Elasticsearch path >= 0.8 of plain _bulk", esAvailable ? ratio(es, bulk)
+        target(md, "upload -> TCP, NDJSON >= 1.0x the faster of syslog-ng and rsyslog forwarding lines",
+                fmt(tcp) + " vs " + fmt(forwarder) + " events/s", Double.isNaN(forwarder) ? null : tcp >= forwarder);
+        target(md, "upload -> TCP, plain text >= 1.0x the same", fmt(text) + " vs " + fmt(forwarder) + " events/s",
+                Double.isNaN(forwarder) || Double.isNaN(text) ? null : text >= forwarder);
+        target(md, "upload -> TCP >= 500,000 events/s", fmt(tcp) + " events/s", tcp >= 500_000);
+        target(md, ">= 300,000 events per CPU-second", fmt(tcpPerCpu), tcpPerCpu >= 300_000);
+        target(md, "gzip >= 0.8x TCP", ratio(r.number("gzip", "events_per_s"), tcp), r.number("gzip", "events_per_s") >= 0.8 * tcp);
+        target(md, "udp >= 0.8x TCP", ratio(r.number("udp", "events_per_s"), tcp), r.number("udp", "events_per_s") >= 0.8 * tcp);
+        target(md, "Elasticsearch path >= 0.8x curl _bulk of the same documents", esAvailable ? ratio(es, bulk)
                 : "not available: logship wrote 0 documents to Elasticsearch (" + fmt(bulk) + " events/s by _bulk)",
                 esAvailable ? es / bulk >= 0.8 : null);
         if (!big.isEmpty()) {
@@ -96,11 +106,11 @@ final class Report {
             target(md, "1 GiB upload with -Xmx256m, flat memory", "not run", null);
         }
         if (!lat.isEmpty()) {
-            target(md, "single event, upload -> sink p50 < 5 ms", lat.get("p50_ms") + " ms", r.number("latency", "p50_ms") < 5);
-            target(md, "single event, upload -> sink p99 < 20 ms", lat.get("p99_ms") + " ms (max " + lat.get("max_ms")
+            target(md, "single event, upload -> sink p50 <= 5 ms", lat.get("p50_ms") + " ms", r.number("latency", "p50_ms") <= 5);
+            target(md, "single event, upload -> sink p99 <= 20 ms", lat.get("p99_ms") + " ms (max " + lat.get("max_ms")
                     + " ms; " + lat.get("events") + " sequential uploads after " + lat.get("warmup") + " warm-up; "
                     + "logship's 202 answer came after p50 " + lat.get("http_202_p50_ms") + " ms)",
-                    r.number("latency", "p99_ms") < 20);
+                    r.number("latency", "p99_ms") <= 20);
         }
         md.append('\n');
         Files.writeString(Path.of(args[2]), md);

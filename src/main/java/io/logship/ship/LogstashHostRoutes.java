@@ -3,6 +3,8 @@ package io.logship.ship;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.logship.event.EventBatch;
+import io.logship.monitor.ForwarderStatistics;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.LoadBalanceDefinition;
 import org.apache.camel.spi.Registry;
@@ -34,6 +36,7 @@ public class LogstashHostRoutes extends RouteBuilder {
         errorHandler(noErrorHandler());
         Registry registry = getCamelContext().getRegistry();
         logstash = registry.lookupByNameAndType("logstashConnection", LogstashConnection.class);
+        ForwarderStatistics statistics = registry.lookupByNameAndType("forwarderStatistics", ForwarderStatistics.class);
         List<String> branches = new ArrayList<>();
         int index = 0;
         for (LogstashConnection.Host host : logstash.hosts()) {
@@ -56,7 +59,7 @@ public class LogstashHostRoutes extends RouteBuilder {
                 send.toV(endpoint(host, index), null, "logstashReply");
             }
             send.end()
-                    .bean("forwarderStatistics", "sentTo('" + host.address() + "', ${body})");
+                    .process(exchange -> statistics.sentTo(host.address(), exchange.getMessage().getBody(EventBatch.class)));
             branches.add("direct:" + route);
             index++;
         }

@@ -110,6 +110,9 @@ public final class RawHttp implements AutoCloseable {
         if (text.startsWith("HTTP/1.1 100")) {
             return true;     // an interim answer: nothing follows until the body is sent
         }
+        if (text.substring(0, end).toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+            return text.endsWith("\r\n0\r\n\r\n");
+        }
         for (String line : text.substring(0, end).split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 return text.length() - end - 4 >= Integer.parseInt(line.substring(15).trim());
