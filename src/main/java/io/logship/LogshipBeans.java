@@ -157,7 +157,8 @@ public class LogshipBeans implements CamelConfiguration {
                 timeoutMillis, useLogstash && !kafkaSettings.enabled(), circuitFailures,
                 Duration.ofMillis((long) (circuitWaitSeconds * 1000)));
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
-        ForwarderStatistics statistics = new ForwarderStatistics(metrics);
+        // over TCP one delivery is a whole upload batch, written in LOGSTASH_BATCH_SIZE writes: counted as such
+        ForwarderStatistics statistics = new ForwarderStatistics(metrics, logstashProtocol.equals("tcp") ? batchSize : 0);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event;
         // otherwise whole LOGSTASH_BATCH_SIZE frames
         int readBatch = useLogstash ? (Math.max(uploadBatchSize, batchSize) + batchSize - 1) / batchSize * batchSize
@@ -190,7 +191,7 @@ public class LogshipBeans implements CamelConfiguration {
                 context.getExecutorServiceManager().newFixedThreadPool(this, "encode", encoders), encoders + 1));
         registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes, batchSize));
         registry.bind("logstashConnection", logstash);
-        registry.bind("tcpEncoder", new JsonLinesEncoder());
+        registry.bind("tcpEncoder", new JsonLinesEncoder(batchSize));
         registry.bind("udpEncoder", JsonLinesEncoder.forUdp());
         shipOverHttp(context);
         registry.bind("monitorApi", new MonitorApi(logstash, statistics, spool, context));

@@ -37,28 +37,39 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     private final AtomicReference<Instant> lastSentAt = new AtomicReference<>();
     private volatile Instant since = Instant.now();
     private final LogshipMetrics metrics;
+    /** events per wire batch where one delivery carries several (TCP); 0: a delivery is one wire batch */
+    private final int wireBatch;
+
+    public ForwarderStatistics(LogshipMetrics metrics, int wireBatch) {
+        this.metrics = metrics;
+        this.wireBatch = wireBatch;
+    }
 
     public ForwarderStatistics(LogshipMetrics metrics) {
-        this.metrics = metrics;
+        this(metrics, 0);
     }
 
     public ForwarderStatistics() {
         this(LogshipMetrics.detached());
     }
 
+    private int wireBatches(int events) {
+        return wireBatch <= 0 ? 1 : Math.max(1, (events + wireBatch - 1) / wireBatch);
+    }
+
     /** A batch reached Logstash: acknowledged by its http input, or only written to a tcp or udp socket. */
     public void sent(EventBatch batch) {
         sent.addAndGet(batch.count());
         (LogshipMetrics.ACKNOWLEDGED.equals(metrics.logstashDelivery()) ? acknowledged : written).addAndGet(batch.count());
-        batchesSent.incrementAndGet();
+        batchesSent.addAndGet(wireBatches(batch.count()));
         lastSentAt.set(Instant.now());
-        metrics.sent(LogshipMetrics.LOGSTASH, batch.count());
+        metrics.sent(LogshipMetrics.LOGSTASH, batch.count(), wireBatch);
     }
 
     /** A frame was handed to one Logstash host (uploads, spool replay and the monitor's test message alike). */
     public void sentTo(String host, EventBatch frame) {
         AtomicLong[] counts = perHost.computeIfAbsent(host, h -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
-        counts[0].incrementAndGet();
+        counts[0].addAndGet(wireBatches(frame.count()));
         counts[1].addAndGet(frame.count());
     }
 
@@ -73,7 +84,7 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     /** Logstash did not take the batch after every redelivery. */
     public void failed(EventBatch batch, Exchange exchange) {
         failed.addAndGet(batch.count());
-        batchesFailed.incrementAndGet();
+        batchesFailed.addAndGet(wireBatches(batch.count()));
         metrics.failed(LogshipMetrics.LOGSTASH, batch.count());
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         error(cause == null ? "not delivered to Logstash" : describe(cause));

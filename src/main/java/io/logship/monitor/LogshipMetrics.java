@@ -121,9 +121,19 @@ public class LogshipMetrics {
 
     /** One batch of {@code events} reached {@code sink}. */
     public void sent(String sink, int events) {
+        sent(sink, events, 0);
+    }
+
+    /** {@code events} reached {@code sink} in batches of {@code wireBatch} (0: one batch). */
+    public void sent(String sink, int events, int wireBatch) {
         sent.get(sink).increment(events);
-        batches.get(sink).increment();
-        batchSize.get(sink).record(events);
+        int size = wireBatch <= 0 ? Math.max(events, 1) : wireBatch;
+        int left = events;
+        do {
+            batches.get(sink).increment();
+            batchSize.get(sink).record(Math.min(size, left));
+            left -= size;
+        } while (left > 0);
     }
 
     public void failed(String sink, int events) {

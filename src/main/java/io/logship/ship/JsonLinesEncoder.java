@@ -11,20 +11,31 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
 
 /**
- * Puts a batch's {@code json_lines} on the Netty channel without copying them. For UDP it is wrapped
+ * Puts a batch's {@code json_lines} on the Netty channel without copying them, in writes of LOGSTASH_BATCH_SIZE
+ * events (TCP takes a whole upload batch as one delivery: one hand-over to Netty instead of one per wire batch). For UDP it is wrapped
  * in a {@link DatagramPacketEncoder}, which Netty does not allow to share between channels, so UDP
  * gets a factory that makes one per channel.
  */
 @ChannelHandler.Sharable
 public class JsonLinesEncoder extends MessageToMessageEncoder<EventBatch> {
 
+    private final int wireBatchEvents;
+
+    /** @param wireBatchEvents LOGSTASH_BATCH_SIZE: a batch of more events goes out as several writes of this many */
+    public JsonLinesEncoder(int wireBatchEvents) {
+        this.wireBatchEvents = wireBatchEvents;
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, EventBatch batch, List<Object> out) {
-        out.add(Unpooled.wrappedBuffer(batch.data(), 0, batch.size()));
+        for (int from = 0; from < batch.count(); from += wireBatchEvents) {
+            int to = Math.min(batch.count(), from + wireBatchEvents);
+            out.add(Unpooled.wrappedBuffer(batch.data(), batch.start(from), batch.start(to - 1) + batch.documentBytes(to - 1) - batch.start(from)));
+        }
     }
 
     public static DefaultChannelHandlerFactory forUdp() {
-        JsonLinesEncoder lines = new JsonLinesEncoder();
+        JsonLinesEncoder lines = new JsonLinesEncoder(Integer.MAX_VALUE);
         return new DefaultChannelHandlerFactory() {
             @Override
             public ChannelHandler newChannelHandler() {

@@ -6,26 +6,30 @@ import java.util.List;
 import io.logship.event.EventBatch;
 
 /**
- * How an upload's batch is cut for the wire. Over TCP and http a frame is LOGSTASH_BATCH_SIZE events (one write, one
- * POST); the upload is read in batches of several frames. A UDP datagram holds whole lines only
+ * How an upload's batch is cut into deliveries. Over http a delivery is LOGSTASH_BATCH_SIZE events (one POST, one
+ * acknowledgement). Over TCP the whole upload batch is one delivery, written in LOGSTASH_BATCH_SIZE writes by
+ * {@link JsonLinesEncoder} (TCP acknowledges nothing either way; one hand-over to Netty costs far less than ten).
+ * A UDP datagram holds whole lines only
  * and never more than {@code maxDatagramBytes}; an event that alone exceeds it is its own frame, which the
  * ship route sends to the fallback path instead (it is never truncated).
  */
 public class LogstashFrames {
 
     private final boolean udp;
+    private final boolean tcp;
     private final int maxDatagramBytes;
     private final int frameEvents;
 
     public LogstashFrames(String protocol, int maxDatagramBytes, int frameEvents) {
         this.udp = "udp".equalsIgnoreCase(protocol);
+        this.tcp = "tcp".equalsIgnoreCase(protocol);
         this.maxDatagramBytes = maxDatagramBytes;
         this.frameEvents = frameEvents;
     }
 
     public List<EventBatch> frames(EventBatch batch) {
         if (!udp) {
-            if (batch.count() <= frameEvents) {
+            if (tcp || batch.count() <= frameEvents) {
                 return List.of(batch);
             }
             List<EventBatch> frames = new ArrayList<>(batch.count() / frameEvents + 1);

@@ -40,7 +40,14 @@ class LogstashFramesTest {
     }
 
     @Test
-    void tcpCutsALargerBatchIntoWireBatchesInOrder() {
+    void tcpTakesAnUploadBatchAsOneDelivery() {
+        LogstashFrames frames = new LogstashFrames("tcp", 100, 2);
+        EventBatch batch = batch(500, 50, 800, 20, 30);
+        assertEquals(List.of(batch), frames.frames(batch), "JsonLinesEncoder writes it in wire batches");
+    }
+
+    @Test
+    void httpCutsALargerBatchIntoWireBatchesInOrder() {
         LogstashFrames frames = new LogstashFrames("http", 100, 2);
         EventBatch batch = batch(500, 50, 800, 20, 30);
         List<EventBatch> cut = frames.frames(batch);
