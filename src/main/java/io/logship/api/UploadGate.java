@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.logship.auth.Authenticator;
+import io.logship.auth.Tenant;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -16,6 +17,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * The API's rules that must hold before a request body is read: only a valid token may send one (an
@@ -61,7 +65,7 @@ public class UploadGate implements Handler<RoutingContext> {
         boolean upload = isUpload(request.path());
         try {
             if (upload) {
-                authenticator.verifyUploader(request.getHeader("Authorization"));
+                ctx.put(Authenticator.TENANT, authenticator.verifyUploader(request.getHeader("Authorization")));
             } else {
                 authenticator.verify(request.getHeader("Authorization"));
             }
@@ -95,6 +99,18 @@ public class UploadGate implements Handler<RoutingContext> {
             request.response().writeContinue();
         }
         ctx.next();
+    }
+
+    /**
+     * The upload route's authentication: the tenant whose token this gate verified before the body was read (a
+     * token is verified once per request), or verified now for a request the gate did not see.
+     */
+    public void uploader(Exchange exchange) {
+        Message in = exchange.getMessage();
+        RoutingContext ctx = in instanceof HttpMessage http ? inFlight.get(http.getRequest()) : null;
+        Tenant tenant = ctx == null ? null : ctx.get(Authenticator.TENANT);
+        exchange.setProperty(Authenticator.TENANT, tenant != null ? tenant
+                : authenticator.verifyUploader(in.getHeader("Authorization", String.class)));
     }
 
     /** How many multipart parts named {@code name} the request carried (Camel keeps only the last of each name). */
