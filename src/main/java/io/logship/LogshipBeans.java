@@ -122,6 +122,7 @@ public class LogshipBeans implements CamelConfiguration {
     @PropertyInject("multiline") String multiline;
     @PropertyInject("multiline.max.lines") int multilineMaxLines;
     @PropertyInject("upload.batch.size") int uploadBatchSize;
+    @PropertyInject("upload.batch.bytes") int uploadBatchBytes;
     @PropertyInject("upload.encode.threads") int encodeThreads;
 
     @Override
@@ -165,7 +166,7 @@ public class LogshipBeans implements CamelConfiguration {
                 : elasticsearchBulkSize;
         UploadStore uploads = new UploadStore(data, readBatch, maxEventBytes,
                 seconds(statusSyncIntervalSeconds), seconds(uploadRetentionSeconds), metrics)
-                .joiningLines(multiline, multilineMaxLines);
+                .joiningLines(multiline, multilineMaxLines).limitingBatchBytes(uploadBatchBytes);
         // the spool files that the uploads' saved checkpoints do not count (a crash) go before anything replays them
         uploads.spool(spool);
         uploads.logstashAcknowledges(logstashProtocol.equals("http"));

@@ -42,6 +42,8 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
     private final Upload upload;
     private final InputStream in;
     private final int batchSize;
+    /** a batch also ends once it holds this many bytes: large events must not make a batch of gigabytes */
+    private int batchBytes = Integer.MAX_VALUE;
     private final int maxEventBytes;
     private final LineFormat format;
     private final boolean multiline;
@@ -77,6 +79,12 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
         in.skipNBytes(startOffset);
         this.offset = startOffset;
         this.lineNumber = startLine;
+    }
+
+    /** UPLOAD_BATCH_BYTES: a batch ends at the first event that starts past this many bytes. */
+    public UploadReader limitBytes(int bytes) {
+        this.batchBytes = bytes;
+        return this;
     }
 
     /**
@@ -206,7 +214,7 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
                 count++;
                 open = false;
             }
-            if (count == batchSize) {
+            if (count == batchSize || (count > 0 && lineStart - 1 >= batchBytes)) {
                 pendingBytes = Arrays.copyOfRange(data, lineStart, lineEnd);
                 pendingLine = line;
                 pendingOffset = lineOffset;

@@ -65,6 +65,7 @@ public class UploadStore implements Spool.Ledger {
     private volatile boolean logstashAcknowledges;
     private boolean multiline;
     private int multilineMaxLines = 1;
+    private int batchBytes = Integer.MAX_VALUE;
     private volatile Fleet fleet = Fleet.NONE;
 
     /** The other instances of a fleet (KAFKA_BOOTSTRAP_SERVERS): where statuses are shared. */
@@ -116,6 +117,12 @@ public class UploadStore implements Spool.Ledger {
     public UploadStore joiningLines(String multiline, int maxLines) {
         this.multiline = !"off".equalsIgnoreCase(multiline);
         this.multilineMaxLines = maxLines;
+        return this;
+    }
+
+    /** UPLOAD_BATCH_BYTES: a batch ends at the first event past this many bytes, whatever its event count. */
+    public UploadStore limitingBatchBytes(int bytes) {
+        this.batchBytes = bytes;
         return this;
     }
 
@@ -177,7 +184,7 @@ public class UploadStore implements Spool.Ledger {
         Path file = content(upload.id());
         boolean join = upload.multiline() == null ? multiline : !"off".equals(upload.multiline());
         return new UploadReader(upload, file, status.resumeOffset(), status.resumeLine(), batchSize, maxEventBytes,
-                UploadReader.lineFormat(upload, file), join, multilineMaxLines);
+                UploadReader.lineFormat(upload, file), join, multilineMaxLines).limitBytes(batchBytes);
     }
 
     /** A batch was read: its account opens, with its lines received and its oversized lines rejected. */

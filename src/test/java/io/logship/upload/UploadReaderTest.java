@@ -54,6 +54,28 @@ class UploadReaderTest {
         return lines;
     }
 
+    /** Large events end a batch before its event count: a batch's memory stays near UPLOAD_BATCH_BYTES. */
+    @Test
+    void aBatchEndsAtTheFirstEventPastItsByteLimit() throws Exception {
+        StringBuilder content = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            content.append(String.valueOf((char) ('a' + i - 1)).repeat(99)).append('\n');   // 100 bytes a line
+        }
+        Path file = file(content.toString());
+        List<LineBatch> batches = new ArrayList<>();
+        try (UploadReader reader = new UploadReader(UPLOAD, file, 0, 0, 1000, 1000).limitBytes(250)) {
+            reader.forEachRemaining(batches::add);
+        }
+        assertEquals(List.of(3, 3, 3, 1), batches.stream().map(LineBatch::count).toList(),
+                "an event that starts past 250 bytes opens the next batch");
+        assertEquals(10, lines(batches).size());
+        LineBatch first = batches.get(0);
+        assertEquals(300, first.resumeOffset());
+        assertEquals(3, first.resumeLine());
+        List<LineBatch> resumed = readAll(file, first.resumeOffset(), first.resumeLine(), 1000, 1000);
+        assertEquals(4, lines(resumed).get(0).number(), "the resume point is the next event's first line");
+    }
+
     @Test
     void lfCrlfAndAFinalLineWithoutBreak() throws Exception {
         List<Line> lines = lines(readAll(file("a\r\nb\nc\r\nd"), 0, 0, 100, 1000));
