@@ -99,6 +99,7 @@ scenario text logship --file "$IN/text.log" --content-type text/plain --query "&
 scenario text-plain logship --file "$IN/text.log" --content-type text/plain --query "&format=plain&multiline=off" \
   --events "$EVENTS" "${W[@]}"
 scenario udp logship --file "$IN/events.ndjson" --protocol udp --events "$EVENTS" "${W[@]}"
+scenario http logship --file "$IN/events.ndjson" --protocol http --events "$EVENTS" "${W[@]}"
 scenario latency latency --file "$IN/events.ndjson" --count "$LATENCY" --warmup 20
 
 if ! command -v syslog-ng >/dev/null && $INSTALL_SYSLOG_NG; then

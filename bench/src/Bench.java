@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * bench/run.sh calls it scenario by scenario; see docs/BENCHMARKS.md.
  *
  *   gen        --data DIR --out DIR --events N [--big-bytes B]     make the input files
- *   logship    --name N --file F --events N [--protocol udp] [--batch B] [--content-type T] [--gzip]
+ *   logship    --name N --file F --events N [--protocol udp|http] [--batch B] [--content-type T] [--gzip]
  *              [--jvm "-Xmx256m ..."] [--env K=V,K=V] [--query "&k=v"]  upload F, wait until the sink has every event
  *   latency    --count N [--warmup W]                               single-event uploads, upload -> sink
  *   baseline   --file F --events N                                  a plain socket copy of F to the same sink
@@ -110,11 +110,12 @@ public final class Bench {
     private void logship() throws Exception {
         Path file = Path.of(args.get("file"));
         long events = Long.parseLong(args.get("events"));
-        boolean udp = "udp".equals(args.get("protocol"));
+        String protocol = args.getOrDefault("protocol", "tcp");
+        boolean udp = "udp".equals(protocol);
         boolean gzip = args.containsKey("gzip");
         String batch = args.getOrDefault("batch", "100");
-        try (CountingSink sink = udp ? CountingSink.udp() : CountingSink.tcp();
-             LogshipProcess logship = startLogship(sink, udp ? "udp" : "tcp", batch, sink.lines::get)) {
+        try (CountingSink sink = udp ? CountingSink.udp() : "http".equals(protocol) ? CountingSink.http() : CountingSink.tcp();
+             LogshipProcess logship = startLogship(sink, protocol, batch, sink.lines::get)) {
             warmUp(logship, sink, udp);
             double cpuBefore = logship.cpuSeconds();
             HttpRequest.Builder request = logship.upload("&wait=true" + args.getOrDefault("query", ""),

@@ -48,6 +48,50 @@ final class CountingSink implements AutoCloseable {
         return sink;
     }
 
+    /**
+     * Logstash's http input: answers every POST 200 once its body is read, and counts the events of the JSON array
+     * by logship's own {@code "event_id":} field (one per event).
+     */
+    static CountingSink http() throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        CountingSink sink = new CountingSink(new java.nio.channels.Channel() {
+            public boolean isOpen() {
+                return true;
+            }
+
+            public void close() {
+                server.stop(0);
+            }
+        }, server.getAddress().getPort());
+        byte[] marker = "\"event_id\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        server.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int events = 0;
+            for (int i = 0; i <= body.length - marker.length; i++) {
+                if (body[i] == marker[0] && java.util.Arrays.equals(body, i, i + marker.length, marker, 0, marker.length)) {
+                    events++;
+                    i += marker.length - 1;
+                }
+            }
+            sink.bytes.addAndGet(body.length);
+            long now = System.nanoTime();
+            if (sink.lines.getAndAdd(events) == 0 || sink.firstNanos == 0) {
+                sink.firstNanos = now;
+            }
+            sink.lastNanos = now;
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, task -> {
+            Thread thread = new Thread(task, "sink-http");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.start();
+        return sink;
+    }
+
     static CountingSink udp() throws IOException {
         DatagramChannel socket = DatagramChannel.open();
         // as large as the kernel allows (net.core.rmem_max): a small buffer is where UDP loses events

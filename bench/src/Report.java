@@ -22,6 +22,7 @@ final class Report {
         WHAT.put("text", "logship, plain-text upload (loghub/*.log) -> TCP sink, time/level/fields parsed");
         WHAT.put("text-plain", "logship, the same text upload with format=plain (lines wrapped, not parsed)");
         WHAT.put("udp", "logship, NDJSON upload -> UDP sink");
+        WHAT.put("http", "logship, NDJSON upload -> Logstash http input stand-in (a 200 per POST of 100 events)");
         WHAT.put("syslog-ng", "syslog-ng, TCP in -> TCP sink, lines forwarded as they are");
         WHAT.put("syslog-ng-json", "syslog-ng, TCP in -> json-parser -> format-json + 4 fields -> TCP sink");
         WHAT.put("rsyslog", "rsyslog, TCP in (imptcp) -> TCP sink (omfwd), lines forwarded as they are");

@@ -158,7 +158,7 @@ public class LogshipBeans implements CamelConfiguration {
                 timeoutMillis, useLogstash && !kafkaSettings.enabled(), circuitFailures,
                 Duration.ofMillis((long) (circuitWaitSeconds * 1000)));
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
-        // over TCP one delivery is a whole upload batch, written in LOGSTASH_BATCH_SIZE writes: counted as such
+        // over TCP one delivery may be a whole upload batch, written in LOGSTASH_BATCH_SIZE writes: counted as such
         ForwarderStatistics statistics = new ForwarderStatistics(metrics, logstashProtocol.equals("tcp") ? batchSize : 0);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event;
         // otherwise whole LOGSTASH_BATCH_SIZE frames
@@ -190,7 +190,8 @@ public class LogshipBeans implements CamelConfiguration {
         int encoders = encodeThreads > 0 ? encodeThreads : Runtime.getRuntime().availableProcessors();
         registry.bind("uploadBatches", new EncodingAhead(uploads, new EventEncoder(java.time.ZoneId.of(defaultTimezone)),
                 context.getExecutorServiceManager().newFixedThreadPool(this, "encode", encoders), encoders + 1));
-        registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes, batchSize));
+        registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes, batchSize,
+                logstashLoadBalance.equals("round_robin") && logstash.hosts().size() > 1));
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder(batchSize));
         registry.bind("udpEncoder", JsonLinesEncoder.forUdp());

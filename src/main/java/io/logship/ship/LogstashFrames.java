@@ -8,7 +8,8 @@ import io.logship.event.EventBatch;
 /**
  * How an upload's batch is cut into deliveries. Over http a delivery is LOGSTASH_BATCH_SIZE events (one POST, one
  * acknowledgement). Over TCP the whole upload batch is one delivery, written in LOGSTASH_BATCH_SIZE writes by
- * {@link JsonLinesEncoder} (TCP acknowledges nothing either way; one hand-over to Netty costs far less than ten).
+ * {@link JsonLinesEncoder} (TCP acknowledges nothing either way; one hand-over to Netty costs far less than ten),
+ * unless LOGSTASH_LOADBALANCE=round_robin spreads wire batches over several hosts.
  * A UDP datagram holds whole lines only
  * and never more than {@code maxDatagramBytes}; an event that alone exceeds it is its own frame, which the
  * ship route sends to the fallback path instead (it is never truncated).
@@ -21,8 +22,13 @@ public class LogstashFrames {
     private final int frameEvents;
 
     public LogstashFrames(String protocol, int maxDatagramBytes, int frameEvents) {
+        this(protocol, maxDatagramBytes, frameEvents, false);
+    }
+
+    /** @param spread round robin over several hosts: every wire batch is a delivery of its own, over TCP too */
+    public LogstashFrames(String protocol, int maxDatagramBytes, int frameEvents, boolean spread) {
         this.udp = "udp".equalsIgnoreCase(protocol);
-        this.tcp = "tcp".equalsIgnoreCase(protocol);
+        this.tcp = "tcp".equalsIgnoreCase(protocol) && !spread;
         this.maxDatagramBytes = maxDatagramBytes;
         this.frameEvents = frameEvents;
     }

@@ -43,7 +43,7 @@ class SpoolTest {
     void bothSinksDownEventsAreSpooledThenDrainIntoElasticsearchExactlyOnce() throws Exception {
         int esPort = ElasticsearchServer.freePort();
         try (LogshipApp app = LogshipApp.start("logstash.port", String.valueOf(ElasticsearchServer.freePort()),
-                "logstash.max.retries", "1", "logstash.batch.size", "40",
+                "logstash.max.retries", "1", "logstash.batch.size", "40", "upload.batch.size", "40",
                 "elasticsearch.hosts", "http://127.0.0.1:" + esPort, "elasticsearch.max.retries", "1",
                 "elasticsearch.retry.delay", "0.05", "spool.replay.interval", "0.5")) {
             JsonNode result = app.uploadAndWait(app.token("spooly"), "application/x-ndjson",

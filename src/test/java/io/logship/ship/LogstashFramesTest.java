@@ -47,6 +47,12 @@ class LogstashFramesTest {
     }
 
     @Test
+    void tcpRoundRobinOverSeveralHostsDeliversEachWireBatchOnItsOwn() {
+        LogstashFrames frames = new LogstashFrames("tcp", 100, 2, true);
+        assertEquals(List.of(2, 2, 1), frames.frames(batch(500, 50, 800, 20, 30)).stream().map(EventBatch::count).toList());
+    }
+
+    @Test
     void httpCutsALargerBatchIntoWireBatchesInOrder() {
         LogstashFrames frames = new LogstashFrames("http", 100, 2);
         EventBatch batch = batch(500, 50, 800, 20, 30);
