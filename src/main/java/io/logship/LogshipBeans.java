@@ -41,6 +41,7 @@ import io.logship.ship.LogstashBusyException;
 import io.logship.ship.LogstashHttp;
 import io.logship.ship.LogstashTls;
 import io.logship.ship.NettyTlsClient;
+import io.logship.ship.UdpDatagrams;
 import io.logship.upload.UploadReceiver;
 import io.logship.upload.UploadStore;
 import org.apache.camel.CamelConfiguration;
@@ -158,8 +159,8 @@ public class LogshipBeans implements CamelConfiguration {
                 timeoutMillis, useLogstash && !kafkaSettings.enabled(), circuitFailures,
                 Duration.ofMillis((long) (circuitWaitSeconds * 1000)));
         LogshipMetrics metrics = new LogshipMetrics(meterRegistry(registry), logstashProtocol).gauges(spool, logstash);
-        // over TCP one delivery may be a whole upload batch, written in LOGSTASH_BATCH_SIZE writes: counted as such
-        ForwarderStatistics statistics = new ForwarderStatistics(metrics, logstashProtocol.equals("tcp") ? batchSize : 0);
+        // over TCP and UDP one delivery may be a whole upload batch: counted in LOGSTASH_BATCH_SIZE batches
+        ForwarderStatistics statistics = new ForwarderStatistics(metrics, logstashProtocol.equals("http") ? 0 : batchSize);
         // straight to Elasticsearch, a batch is one Bulk request: larger ones cost Elasticsearch far less per event;
         // otherwise whole LOGSTASH_BATCH_SIZE frames
         int readBatch = useLogstash ? (Math.max(uploadBatchSize, batchSize) + batchSize - 1) / batchSize * batchSize
@@ -194,7 +195,7 @@ public class LogshipBeans implements CamelConfiguration {
                 logstashLoadBalance.equals("round_robin") && logstash.hosts().size() > 1));
         registry.bind("logstashConnection", logstash);
         registry.bind("tcpEncoder", new JsonLinesEncoder(batchSize));
-        registry.bind("udpEncoder", JsonLinesEncoder.forUdp());
+        registry.bind("udpEncoder", new UdpDatagrams(udpMaxBytes));
         shipOverHttp(context);
         registry.bind("monitorApi", new MonitorApi(logstash, statistics, spool, context));
         // health checks in the registry are picked up by Camel's health-check registry (/observe/health)

@@ -6,15 +6,12 @@ import io.logship.event.EventBatch;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.DatagramPacketEncoder;
 import io.netty.handler.codec.MessageToMessageEncoder;
-import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
 
 /**
- * Puts a batch's {@code json_lines} on the Netty channel without copying them, in writes of LOGSTASH_BATCH_SIZE
- * events (TCP takes a whole upload batch as one delivery: one hand-over to Netty instead of one per wire batch). For UDP it is wrapped
- * in a {@link DatagramPacketEncoder}, which Netty does not allow to share between channels, so UDP
- * gets a factory that makes one per channel.
+ * TCP: puts a delivery's {@code json_lines} on the Netty channel without copying them, in writes of
+ * LOGSTASH_BATCH_SIZE events (a whole upload batch is one delivery: one hand-over to Netty instead of one per wire
+ * batch). UDP has {@link UdpDatagrams}.
  */
 @ChannelHandler.Sharable
 public class JsonLinesEncoder extends MessageToMessageEncoder<EventBatch> {
@@ -32,15 +29,5 @@ public class JsonLinesEncoder extends MessageToMessageEncoder<EventBatch> {
             int to = Math.min(batch.count(), from + wireBatchEvents);
             out.add(Unpooled.wrappedBuffer(batch.data(), batch.start(from), batch.start(to - 1) + batch.documentBytes(to - 1) - batch.start(from)));
         }
-    }
-
-    public static DefaultChannelHandlerFactory forUdp() {
-        JsonLinesEncoder lines = new JsonLinesEncoder(Integer.MAX_VALUE);
-        return new DefaultChannelHandlerFactory() {
-            @Override
-            public ChannelHandler newChannelHandler() {
-                return new DatagramPacketEncoder<>(lines);
-            }
-        };
     }
 }

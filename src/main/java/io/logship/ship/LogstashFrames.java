@@ -6,18 +6,17 @@ import java.util.List;
 import io.logship.event.EventBatch;
 
 /**
- * How an upload's batch is cut into deliveries. Over http a delivery is LOGSTASH_BATCH_SIZE events (one POST, one
- * acknowledgement). Over TCP the whole upload batch is one delivery, written in LOGSTASH_BATCH_SIZE writes by
- * {@link JsonLinesEncoder} (TCP acknowledges nothing either way; one hand-over to Netty costs far less than ten),
- * unless LOGSTASH_LOADBALANCE=round_robin spreads wire batches over several hosts.
- * A UDP datagram holds whole lines only
- * and never more than {@code maxDatagramBytes}; an event that alone exceeds it is its own frame, which the
- * ship route sends to the fallback path instead (it is never truncated).
+ * How an upload's batch is cut into deliveries, each one exchange through the redelivery policy and the fallback.
+ * Over http a delivery is LOGSTASH_BATCH_SIZE events: one POST, one acknowledgement. Over TCP and UDP the whole upload
+ * batch is one delivery, written in LOGSTASH_BATCH_SIZE writes by {@link JsonLinesEncoder} or packed into datagrams by
+ * {@link UdpDatagrams} (neither acknowledges anything; one hand-over to Netty costs far less than one per wire batch
+ * or datagram), unless LOGSTASH_LOADBALANCE=round_robin spreads wire batches over several hosts. An event larger
+ * than a datagram is a delivery of its own, which the ship route sends to the fallback path (it is never truncated).
  */
 public class LogstashFrames {
 
     private final boolean udp;
-    private final boolean tcp;
+    private final boolean whole;
     private final int maxDatagramBytes;
     private final int frameEvents;
 
@@ -25,45 +24,48 @@ public class LogstashFrames {
         this(protocol, maxDatagramBytes, frameEvents, false);
     }
 
-    /** @param spread round robin over several hosts: every wire batch is a delivery of its own, over TCP too */
+    /** @param spread round robin over several hosts: every wire batch is a delivery of its own */
     public LogstashFrames(String protocol, int maxDatagramBytes, int frameEvents, boolean spread) {
         this.udp = "udp".equalsIgnoreCase(protocol);
-        this.tcp = "tcp".equalsIgnoreCase(protocol) && !spread;
+        this.whole = !spread && (udp || "tcp".equalsIgnoreCase(protocol));
         this.maxDatagramBytes = maxDatagramBytes;
         this.frameEvents = frameEvents;
     }
 
     public List<EventBatch> frames(EventBatch batch) {
         if (!udp) {
-            if (tcp || batch.count() <= frameEvents) {
-                return List.of(batch);
-            }
-            List<EventBatch> frames = new ArrayList<>(batch.count() / frameEvents + 1);
-            for (int from = 0; from < batch.count(); from += frameEvents) {
-                frames.add(batch.slice(from, Math.min(batch.count(), from + frameEvents)));
-            }
-            return frames;
+            return deliveries(batch);
         }
-        List<EventBatch> frames = new ArrayList<>();
-        int from = 0;
-        int bytes = 0;
+        List<Integer> fitting = new ArrayList<>(batch.count());
+        List<EventBatch> oversized = new ArrayList<>(0);
         for (int i = 0; i < batch.count(); i++) {
-            int size = batch.documentBytes(i);
-            if (i > from && bytes + size > maxDatagramBytes) {
-                frames.add(batch.slice(from, i));
-                from = i;
-                bytes = 0;
+            if (batch.documentBytes(i) > maxDatagramBytes) {
+                oversized.add(batch.slice(i, i + 1));
+            } else {
+                fitting.add(i);
             }
-            bytes += size;
         }
-        if (from < batch.count()) {
-            frames.add(from == 0 ? batch : batch.slice(from, batch.count()));
+        if (oversized.isEmpty()) {
+            return deliveries(batch);
+        }
+        List<EventBatch> frames = new ArrayList<>(fitting.isEmpty() ? List.of() : deliveries(batch.select(fitting)));
+        frames.addAll(oversized);
+        return frames;
+    }
+
+    private List<EventBatch> deliveries(EventBatch batch) {
+        if (whole || batch.count() <= frameEvents) {
+            return List.of(batch);
+        }
+        List<EventBatch> frames = new ArrayList<>(batch.count() / frameEvents + 1);
+        for (int from = 0; from < batch.count(); from += frameEvents) {
+            frames.add(batch.slice(from, Math.min(batch.count(), from + frameEvents)));
         }
         return frames;
     }
 
     /** A frame that cannot go as one datagram: a single event larger than the limit. */
     public boolean oversized(EventBatch frame) {
-        return udp && frame.size() > maxDatagramBytes;
+        return udp && frame.count() == 1 && frame.size() > maxDatagramBytes;
     }
 }

@@ -78,7 +78,7 @@ public class LogstashHostRoutes extends RouteBuilder {
      * One host's endpoint. TCP: a pooled connection, one write per batch, keep-alive and a stall timeout of
      * {@code LOGSTASH_TIMEOUT}; the send buffer is fixed (Linux would grow it to megabytes), so little sits in it,
      * written but unread, when a peer stops reading or dies.
-     * UDP: datagrams of whole lines ({@link JsonLinesEncoder#forUdp()}). HTTP: camel-http's pool of keep-alive
+     * UDP: datagrams of whole lines ({@link UdpDatagrams}). HTTP: camel-http's pool of keep-alive
  * connections, one POST per batch ({@link LogstashHttp}). TLS for tcp and http with LOGSTASH_SSL.
      */
     String endpoint(LogstashConnection.Host host, int index) {
