@@ -41,6 +41,7 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
 
     private final Upload upload;
     private final InputStream in;
+    private final long fileBytes;
     private final int batchSize;
     /** a batch also ends once it holds this many bytes: large events must not make a batch of gigabytes */
     private int batchBytes = Integer.MAX_VALUE;
@@ -71,6 +72,7 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
                         LineFormat format, boolean multiline, int maxLines) throws IOException {
         this.upload = upload;
         this.in = Files.newInputStream(file);
+        this.fileBytes = Files.size(file);
         this.batchSize = batchSize;
         this.maxEventBytes = maxEventBytes;
         this.format = format;
@@ -155,7 +157,8 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
     private int size;
 
     private LineBatch read() throws IOException {
-        data = new byte[Math.min(batchSize * 256, 1 << 20)];
+        // sized for the batch, or for what is left of a small upload (it grows when a batch needs more)
+        data = new byte[(int) Math.max(64, Math.min(Math.min(batchSize * 256L, 1 << 20), fileBytes - offset + 1))];
         size = 0;
         int[] starts = new int[batchSize];
         int[] ends = new int[batchSize];
