@@ -37,7 +37,7 @@ public class ForwarderStatistics implements ForwarderStatisticsMBean {
     private final AtomicReference<Instant> lastSentAt = new AtomicReference<>();
     private volatile Instant since = Instant.now();
     private final LogshipMetrics metrics;
-    /** events per wire batch where one delivery carries several (TCP); 0: a delivery is one wire batch */
+    /** events per wire batch where one delivery carries several (TCP, UDP); 0: a delivery is one wire batch */
     private final int wireBatch;
 
     public ForwarderStatistics(LogshipMetrics metrics, int wireBatch) {

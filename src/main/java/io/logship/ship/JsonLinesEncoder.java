@@ -27,7 +27,7 @@ public class JsonLinesEncoder extends MessageToMessageEncoder<EventBatch> {
     protected void encode(ChannelHandlerContext ctx, EventBatch batch, List<Object> out) {
         for (int from = 0; from < batch.count(); from += wireBatchEvents) {
             int to = Math.min(batch.count(), from + wireBatchEvents);
-            out.add(Unpooled.wrappedBuffer(batch.data(), batch.start(from), batch.start(to - 1) + batch.documentBytes(to - 1) - batch.start(from)));
+            out.add(Unpooled.wrappedBuffer(batch.data(), batch.start(from), batch.start(to) - batch.start(from)));
         }
     }
 }

@@ -53,8 +53,7 @@ public class UdpDatagrams extends MessageToMessageEncoder<AddressedEnvelope<Even
 
     private static DatagramPacket datagram(EventBatch batch, int from, int to,
                                            AddressedEnvelope<EventBatch, InetSocketAddress> envelope) {
-        int start = batch.start(from);
-        return new DatagramPacket(Unpooled.wrappedBuffer(batch.data(), start, batch.start(to - 1)
-                + batch.documentBytes(to - 1) - start), envelope.recipient(), envelope.sender());
+        return new DatagramPacket(Unpooled.wrappedBuffer(batch.data(), batch.start(from), batch.start(to) - batch.start(from)),
+                envelope.recipient(), envelope.sender());
     }
 }

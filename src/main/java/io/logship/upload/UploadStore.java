@@ -29,7 +29,6 @@ import io.logship.monitor.LogshipMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,23 +197,19 @@ public class UploadStore implements Spool.Ledger {
         }
     }
 
-    /** A batch was read and encoded: its account opens (as in read); the body becomes its events. */
+    /**
+     * A batch was read and encoded: its account opens (as in read) with its parse errors, which the variable
+     * {@link EventEncoder#PARSE_ERRORS} also hands to the dead letters; the body becomes its events.
+     */
     public EventBatch open(EventEncoder.Encoded batch, Exchange exchange) {
         read(batch.lines(), exchange);
+        exchange.getProperty(BatchAccount.PROPERTY, BatchAccount.class).parseErrors(batch.parseErrors().size());
         exchange.setVariable(EventEncoder.PARSE_ERRORS, batch.parseErrors());
         return batch.events();
     }
 
     public void logstashAcknowledges(boolean acknowledges) {
         this.logstashAcknowledges = acknowledges;
-    }
-
-    /** Lines meant as JSON that did not parse (see EventEncoder): counted with the batch at its checkpoint. */
-    public void parseErrors(Exchange exchange, @Variable("parseErrors") List<?> errors) {
-        BatchAccount account = exchange.getProperty(BatchAccount.PROPERTY, BatchAccount.class);
-        if (account != null && errors != null && !errors.isEmpty()) {
-            account.parseErrors(errors.size());
-        }
     }
 
     /** The sink took the exchange's batch (the body). */
