@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logship.monitor.ForwarderStatistics;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.http.client.config.RequestConfig;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RequestOptions;
@@ -19,38 +18,26 @@ import org.elasticsearch.client.RestClient;
  * very client camel-elasticsearch writes with, so its hosts, headers, API version, credentials and TLS trust
  * are what is checked (a refused credential shows as 401, an untrusted certificate as an SSL handshake failure).
  * Red is DOWN (some indices cannot take writes); yellow is UP, as on a single node. Readiness as for
- * {@link LogstashHealthCheck}.
+ * every {@link SinkHealthCheck}.
  */
-public class ElasticsearchHealthCheck extends AbstractHealthCheck {
+public class ElasticsearchHealthCheck extends SinkHealthCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RestClient client;
     private final String hosts;
     private final String shownHosts;
-    private final boolean readiness;
     private final RequestOptions options;
 
     public ElasticsearchHealthCheck(RestClient client, String hosts, int timeoutMillis, boolean readiness) {
-        super("logship", "elasticsearch");
+        super("elasticsearch", readiness);
         this.client = client;
         this.hosts = hosts;
         // Camel's health JSON escapes messages twice: every slash of a URL would show as a backslash pair
         this.shownHosts = hosts.replaceAll("[a-zA-Z][a-zA-Z0-9+.-]*://", "").replace("/", "");
-        this.readiness = readiness;
         // a probe answers within the connect timeout, not the longer socket timeout meant for Bulk requests
         this.options = RequestOptions.DEFAULT.toBuilder().setRequestConfig(RequestConfig.custom()
                 .setConnectTimeout(timeoutMillis).setSocketTimeout(timeoutMillis).build()).build();
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return readiness;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

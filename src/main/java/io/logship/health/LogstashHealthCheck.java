@@ -6,34 +6,19 @@ import java.util.Map;
 
 import io.logship.ship.LogstashConnection;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code logstash}: can Logstash be reached right now (a real TCP connect to each host of {@code LOGSTASH_HOSTS};
  * for UDP, the host resolves) and is one of them not skipped by its circuit breaker. Each host is a detail.
- * DOWN on {@code /observe/health} when it cannot. Part of readiness only with {@code HEALTH_READINESS_SINKS=true}:
- * while Logstash is down logship still accepts uploads and sends them to Elasticsearch or the spool, so
- * taking the instance out of a load balancer would refuse uploads it could keep safely.
+ * DOWN on {@code /observe/health} when it cannot; readiness as for every {@link SinkHealthCheck}.
  */
-public class LogstashHealthCheck extends AbstractHealthCheck {
+public class LogstashHealthCheck extends SinkHealthCheck {
 
     private final LogstashConnection logstash;
-    private final boolean readiness;
 
     public LogstashHealthCheck(LogstashConnection logstash, boolean readiness) {
-        super("logship", "logstash");
+        super("logstash", readiness);
         this.logstash = logstash;
-        this.readiness = readiness;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return readiness;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

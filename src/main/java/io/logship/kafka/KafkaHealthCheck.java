@@ -2,33 +2,20 @@ package io.logship.kafka;
 
 import java.util.Map;
 
+import io.logship.health.SinkHealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code kafka}: does the Kafka cluster answer (its brokers are listed), with what the sink has acknowledged.
- * Part of readiness only with {@code HEALTH_READINESS_SINKS=true}: while Kafka is down logship still accepts
- * uploads and keeps them in Elasticsearch or the spool.
+ * Readiness as for every {@link SinkHealthCheck}.
  */
-public class KafkaHealthCheck extends AbstractHealthCheck {
+public class KafkaHealthCheck extends SinkHealthCheck {
 
     private final KafkaSink kafka;
-    private final boolean readiness;
 
     public KafkaHealthCheck(KafkaSink kafka, boolean readiness) {
-        super("logship", "kafka");
+        super("kafka", readiness);
         this.kafka = kafka;
-        this.readiness = readiness;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return readiness;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
