@@ -47,17 +47,9 @@ public enum TimestampFormat {
             }
             int milli = 0;
             if (end + 1 < to && b[end] == '.' && isDigit(b[end + 1])) {
-                end++;
-                int start = end;
-                while (end < to && isDigit(b[end])) {
-                    if (end - start < 3) {
-                        milli = milli * 10 + (b[end] - '0');
-                    }
-                    end++;
-                }
-                for (int d = Math.min(end - start, 3); d < 3; d++) {
-                    milli *= 10;
-                }
+                int[] fractionEnd = new int[1];
+                milli = fractionMillis(b, end + 1, to, fractionEnd);
+                end = fractionEnd[0];
             }
             return boundary(b, end, to) && ctx.epochMillis(value * 1000 + milli) ? end : -1;
         }
@@ -272,20 +264,31 @@ public enum TimestampFormat {
         }
         int p = i + 8;
         int milli = 0;
+        end[0] = p;
         if (p + 1 < to && (b[p] == '.' || b[p] == ',') && isDigit(b[p + 1])) {
-            int start = ++p;
-            while (p < to && isDigit(b[p])) {
-                if (p - start < 3) {
-                    milli = milli * 10 + (b[p] - '0');
-                }
-                p++;
+            milli = fractionMillis(b, p + 1, to, end);
+        }
+        return ((hour * 100 + minute) * 100 + second) * 1000 + milli;
+    }
+
+    /**
+     * The digits of a fraction of a second from {@code start}, as milliseconds (digits past the third are read and
+     * dropped); {@code end[0]} is where they stop.
+     */
+    private static int fractionMillis(byte[] b, int start, int to, int[] end) {
+        int p = start;
+        int milli = 0;
+        while (p < to && isDigit(b[p])) {
+            if (p - start < 3) {
+                milli = milli * 10 + (b[p] - '0');
             }
-            for (int d = Math.min(p - start, 3); d < 3; d++) {
-                milli *= 10;
-            }
+            p++;
+        }
+        for (int d = Math.min(p - start, 3); d < 3; d++) {
+            milli *= 10;
         }
         end[0] = p;
-        return ((hour * 100 + minute) * 100 + second) * 1000 + milli;
+        return milli;
     }
 
     /** {@code ±hh}, {@code ±hhmm} or {@code ±hh:mm} filling {@code [i, to)}: seconds east of UTC, or MIN_VALUE. */
