@@ -33,7 +33,7 @@ public class LogstashFrames {
     }
 
     public List<EventBatch> frames(EventBatch batch) {
-        if (!udp) {
+        if (!udp || !anyOversized(batch)) {
             return deliveries(batch);
         }
         List<Integer> fitting = new ArrayList<>(batch.count());
@@ -45,12 +45,19 @@ public class LogstashFrames {
                 fitting.add(i);
             }
         }
-        if (oversized.isEmpty()) {
-            return deliveries(batch);
-        }
         List<EventBatch> frames = new ArrayList<>(fitting.isEmpty() ? List.of() : deliveries(batch.select(fitting)));
         frames.addAll(oversized);
         return frames;
+    }
+
+    /** The usual case needs no list of indexes: every event fits a datagram. */
+    private boolean anyOversized(EventBatch batch) {
+        for (int i = 0; i < batch.count(); i++) {
+            if (batch.documentBytes(i) > maxDatagramBytes) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<EventBatch> deliveries(EventBatch batch) {

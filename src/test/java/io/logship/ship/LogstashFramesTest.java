@@ -1,11 +1,11 @@
 package io.logship.ship;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.logship.event.EventBatch;
+import io.logship.testing.Documents;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,19 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LogstashFramesTest {
 
-    /** A batch of json_lines documents, each {@code {"m":"xxx"}\n} padded to the given total size. */
     private static EventBatch batch(int... sizes) {
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        int[] ends = new int[sizes.length];
-        long[] lines = new long[sizes.length];
-        for (int i = 0; i < sizes.length; i++) {
-            String doc = "{\"m\":\"" + "x".repeat(sizes[i] - 9) + "\"}\n";
-            data.writeBytes(doc.getBytes(StandardCharsets.UTF_8));
-            ends[i] = data.size();
-            lines[i] = 10 + i;
-        }
-        byte[] bytes = data.toByteArray();
-        return new EventBatch("u", "t", bytes, bytes.length, ends, lines, sizes.length, 77, 88);
+        return Documents.ofSizes(sizes);
     }
 
     @Test

@@ -2,11 +2,11 @@ package io.logship.ship;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.logship.event.EventBatch;
+import io.logship.testing.Documents;
 import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -18,18 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UdpDatagramsTest {
 
-    /** Documents {@code {"m":"xxx"}\n} of the given total sizes. */
     private static EventBatch batch(int... sizes) {
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        int[] ends = new int[sizes.length];
-        long[] lines = new long[sizes.length];
-        for (int i = 0; i < sizes.length; i++) {
-            data.writeBytes(("{\"m\":\"" + "x".repeat(sizes[i] - 9) + "\"}\n").getBytes(StandardCharsets.UTF_8));
-            ends[i] = data.size();
-            lines[i] = 10 + i;
-        }
-        byte[] bytes = data.toByteArray();
-        return new EventBatch("u", "t", bytes, bytes.length, ends, lines, sizes.length, 77, 88);
+        return Documents.ofSizes(sizes);
     }
 
     @Test
