@@ -173,7 +173,6 @@ public class LogshipBeans implements CamelConfiguration {
         uploads.logstashAcknowledges(logstashProtocol.equals("http"));
         registry.bind("forwarderStatistics", statistics);
         context.addService(new PlatformMBean(ForwarderStatistics.OBJECT_NAME, statistics));
-        registry.bind("countRedelivery", (Processor) exchange -> statistics.redelivered());
         registry.bind("logstashRetryAfter", LogstashBusyException.RETRY_AFTER);
         registry.bind("countElasticsearchRedelivery", (Processor) exchange -> statistics.redeliveredElasticsearch());
         Authenticator authenticator = new Authenticator(new TokenRules(jwtSecret, jwtPublicKey, jwtJwksUrl,
@@ -219,6 +218,9 @@ public class LogshipBeans implements CamelConfiguration {
         ElasticsearchBulk bulk = new ElasticsearchBulk(elasticsearch, uploads, deadLetters, statistics);
         registry.bind("elasticsearchBulk", bulk);
         KafkaSink kafka = kafkaOutput(context, kafkaSettings, uploads, meterRegistry(registry));
+        // sink-delivery (errors.camel.yaml) redelivers to the one sink in use
+        registry.bind("countRedelivery", kafkaSettings.enabled() ? (Processor) kafka::redelivered
+                : (Processor) exchange -> statistics.redelivered());
         registry.bind("spoolReplay", new SpoolReplay(spool, logstash, bulk, statistics, uploads, kafka));
     }
 
@@ -257,7 +259,6 @@ public class LogshipBeans implements CamelConfiguration {
         FleetStatuses fleet = new FleetStatuses(context, settings.enabled());
         registry.bind("kafkaSink", kafka);
         registry.bind("fleetStatuses", fleet);
-        registry.bind("countKafkaRedelivery", (Processor) kafka::redelivered);
         if (settings.enabled()) {
             KafkaConfiguration shared = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
             shared.setBrokers(settings.bootstrapServers());

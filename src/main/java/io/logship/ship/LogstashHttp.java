@@ -76,7 +76,7 @@ public class LogstashHttp {
 
     /**
      * What Logstash's answer (in the variable {@code logstashAnswer}, with its headers) means for the batch: nothing
-     * to do on a 2xx; otherwise an exception that the logstash-delivery policy redelivers (busy) or sends to the
+     * to do on a 2xx; otherwise an exception that the sink-delivery policy redelivers (busy) or sends to the
      * fallback path at once (refused).
      */
     public void response(Exchange exchange) {
