@@ -35,6 +35,8 @@ else
 fi
 
 die() { echo "elasticsearch.sh: $*" >&2; exit 1; }
+# shellcheck source=process-group.sh
+source "$(dirname "$0")/process-group.sh"
 
 usage() {
   sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -102,9 +104,6 @@ java_home_for() {
   fi
 }
 
-# True while any process of the group that `start` created is alive.
-group_alive() { kill -0 -- "-$1" 2>/dev/null; }
-
 SECURED=false
 
 # Answers only when Elasticsearch does: a bare curl would take any HTTP server on the port.
@@ -142,14 +141,6 @@ logship_writer:
 ROLES
   "${tool[@]}" "$home/bin/elasticsearch-users" useradd admin -p "$ES_ADMIN_PASSWORD" -r superuser
   "${tool[@]}" "$home/bin/elasticsearch-users" useradd logship -p "$ES_LOGSHIP_PASSWORD" -r logship_writer
-}
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-print_log_tail() {
-  # es.out holds the console log, which also carries startup failures that come before logging.
-  echo "----- tail of $1/es.out -----" >&2
-  tail -n 60 "$1/es.out" >&2 || true
 }
 
 start() {
@@ -207,48 +198,17 @@ start() {
       return 0
     fi
     if ! group_alive "$pid"; then
-      print_log_tail "$workdir"
+      print_log_tail "$workdir/es.out"
       die "Elasticsearch $version exited during startup"
     fi
     sleep 1
   done
-  print_log_tail "$workdir"
+  print_log_tail "$workdir/es.out"
   stop "$workdir" || true
   die "Elasticsearch $version did not answer on 127.0.0.1:$port within $timeout s"
 }
 
-stop() {
-  local workdir=$1 pid
-  [[ -f "$workdir/es.pid" ]] || { echo "no $workdir/es.pid; nothing to stop" >&2; return 0; }
-  pid=$(cat "$workdir/es.pid")
-  # kill -- -1 would signal every process we may signal.
-  [[ $pid =~ ^[0-9]+$ && $pid -gt 1 ]] || die "bad pid in $workdir/es.pid: $pid"
-  # A pid file left from an earlier run may name a group id that is reused by now.
-  if group_alive "$pid" && ! pgrep -g "$pid" -f elasticsearch >/dev/null; then
-    echo "process group $pid is not Elasticsearch; leaving it alone" >&2
-    rm -f "$workdir/es.pid"
-    return 0
-  fi
-  if group_alive "$pid"; then
-    # TERM first: Elasticsearch flushes and releases its data-dir lock on a clean shutdown.
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 300; i++)); do
-      group_alive "$pid" || break
-      sleep 0.1
-    done
-    if group_alive "$pid"; then
-      echo "Elasticsearch (group $pid) ignored TERM for 30 s; killing it" >&2
-      kill -KILL -- "-$pid" 2>/dev/null || true
-      for ((i = 0; i < 50; i++)); do
-        group_alive "$pid" || break
-        sleep 0.1
-      done
-    fi
-  fi
-  group_alive "$pid" && die "process group $pid is still alive"
-  rm -f "$workdir/es.pid"
-}
+stop() { stop_group "$1/es.pid" elasticsearch Elasticsearch; }
 
 if is_root; then RUNUSER=(runuser -u "$ES_USER" --); else RUNUSER=(); fi
 

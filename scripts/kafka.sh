@@ -22,6 +22,8 @@ KAFKA_HOME_BASE=${KAFKA_HOME_BASE:-$HOME/.cache/logship/kafka}
 LIB="$KAFKA_HOME_BASE/kafka-$KAFKA_VERSION/libs"
 
 die() { echo "kafka.sh: $*" >&2; exit 1; }
+# shellcheck source=process-group.sh
+source "$(dirname "$0")/process-group.sh"
 
 usage() {
   sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -58,15 +60,6 @@ POM
     touch "$LIB/.logship-complete"
   fi
   exec 9>&-
-}
-
-group_alive() { kill -0 -- "-$1" 2>/dev/null; }
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-print_log_tail() {
-  echo "----- tail of $1/kafka.out -----" >&2
-  tail -n 60 "$1/kafka.out" >&2 || true
 }
 
 start() {
@@ -139,46 +132,17 @@ LOG
     fi
     # until setsid has run, the process exists but its group does not yet
     if ! kill -0 "$pid" 2>/dev/null && ! group_alive "$pid"; then
-      print_log_tail "$workdir"
+      print_log_tail "$workdir/kafka.out"
       die "Kafka exited during startup"
     fi
     sleep 0.2
   done
-  print_log_tail "$workdir"
+  print_log_tail "$workdir/kafka.out"
   stop "$workdir" || true
   die "Kafka did not listen on 127.0.0.1:$port within $timeout s"
 }
 
-stop() {
-  local workdir=$1 pid
-  [[ -f "$workdir/kafka.pid" ]] || { echo "no $workdir/kafka.pid; nothing to stop" >&2; return 0; }
-  pid=$(cat "$workdir/kafka.pid")
-  [[ $pid =~ ^[0-9]+$ && $pid -gt 1 ]] || die "bad pid in $workdir/kafka.pid: $pid"
-  # A pid file left from an earlier run may name a group id that is reused by now.
-  if group_alive "$pid" && ! pgrep -g "$pid" -f kafka.Kafka >/dev/null; then
-    echo "process group $pid is not Kafka; leaving it alone" >&2
-    rm -f "$workdir/kafka.pid"
-    return 0
-  fi
-  if group_alive "$pid"; then
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 300; i++)); do
-      group_alive "$pid" || break
-      sleep 0.1
-    done
-    if group_alive "$pid"; then
-      echo "Kafka (group $pid) ignored TERM for 30 s; killing it" >&2
-      kill -KILL -- "-$pid" 2>/dev/null || true
-      for ((i = 0; i < 50; i++)); do
-        group_alive "$pid" || break
-        sleep 0.1
-      done
-    fi
-  fi
-  group_alive "$pid" && die "process group $pid is still alive"
-  rm -f "$workdir/kafka.pid"
-}
+stop() { stop_group "$1/kafka.pid" kafka.Kafka Kafka; }
 
 for tool in flock setsid pgrep; do
   command -v "$tool" >/dev/null || die "$tool is missing (Debian: apt-get install util-linux procps)"

@@ -3,8 +3,6 @@ package io.logship.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,21 +10,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -57,7 +49,7 @@ public final class ElasticsearchServer implements AutoCloseable {
     private final String version;
     private final int port;
     private final Path workdir;
-    private final Path script;
+    private final ServerScript script;
     private final Secured secured;
     private final HttpClient http;
     // A test that dies before close() must not leave a detached node behind for the next run.
@@ -68,7 +60,7 @@ public final class ElasticsearchServer implements AutoCloseable {
     private record Secured(String adminPassword, String logshipPassword) {
     }
 
-    private ElasticsearchServer(String version, int port, Path workdir, Path script, Secured secured) {
+    private ElasticsearchServer(String version, int port, Path workdir, ServerScript script, Secured secured) {
         this.version = version;
         this.port = port;
         this.workdir = workdir;
@@ -101,21 +93,16 @@ public final class ElasticsearchServer implements AutoCloseable {
     }
 
     private static ElasticsearchServer start(String version, int port, Secured secured) {
-        Path script = findScript();
-        Path workdir;
+        ServerScript script = ServerScript.find("elasticsearch.sh");
+        // the script hands this directory to the logship-es user when run as root
+        Path workdir = ServerScript.tempDirectory("logship-es-" + version + "-");
         try {
-            // The script hands this directory to the logship-es user when run as root.
-            workdir = Files.createTempDirectory("logship-es-" + version + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            run(script, workdir, FETCH_TIMEOUT, Map.of(), "fetch", version);
+            script.run(FETCH_TIMEOUT, Map.of(), "fetch", version);
             if (secured == null) {
-                run(script, workdir, START_TIMEOUT, Map.of(), "start", version, String.valueOf(port), workdir.toString());
+                script.run(START_TIMEOUT, Map.of(), "start", version, String.valueOf(port), workdir.toString());
             } else {
                 // security's first start (its own index, the file realm) takes longer on a loaded machine
-                run(script, workdir, START_TIMEOUT, Map.of("ES_ADMIN_PASSWORD", secured.adminPassword(),
+                script.run(START_TIMEOUT, Map.of("ES_ADMIN_PASSWORD", secured.adminPassword(),
                         "ES_LOGSHIP_PASSWORD", secured.logshipPassword(), "ES_START_TIMEOUT", "180"),
                         "start-secured", version, String.valueOf(port), workdir.toString());
             }
@@ -123,7 +110,7 @@ public final class ElasticsearchServer implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(server.stopOnExit);
             return server;
         } catch (RuntimeException e) {
-            deleteRecursively(workdir);
+            ServerScript.deleteRecursively(workdir);
             throw e;
         }
     }
@@ -239,9 +226,9 @@ public final class ElasticsearchServer implements AutoCloseable {
             // The hook is what called us.
         }
         try {
-            run(script, workdir, STOP_TIMEOUT, Map.of(), "stop", workdir.toString());
+            script.run(STOP_TIMEOUT, Map.of(), "stop", workdir.toString());
         } finally {
-            deleteRecursively(workdir);
+            ServerScript.deleteRecursively(workdir);
         }
     }
 
@@ -285,85 +272,8 @@ public final class ElasticsearchServer implements AutoCloseable {
         }
     }
 
-    // The script's output goes to a file, not to our stdout: Surefire's forked JVM uses stdout
-    // to talk to Maven, and the node started in the background would keep writing to it.
-    private static void run(Path script, Path workdir, Duration timeout, Map<String, String> environment, String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
-        command.addAll(List.of(args));
-        Path log;
-        try {
-            log = Files.createTempFile("logship-es-" + args[0] + "-", ".log");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(script.getParent().getParent().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within "
-                        + timeout + "\n" + tail(log));
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with "
-                        + process.exitValue() + "\n" + tail(log));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        } finally {
-            try {
-                Files.deleteIfExists(log);
-            } catch (IOException ignored) {
-                // A leftover temp file is harmless.
-            }
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
-    // Surefire runs in the project root, an IDE may run in a module below it.
-    private static Path findScript() {
-        for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null;
-                dir = dir.getParent()) {
-            Path candidate = dir.resolve("scripts/elasticsearch.sh");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("scripts/elasticsearch.sh not found above " + System.getProperty("user.dir"));
-    }
-
+    /** A free loopback port (for the tests that need an address before their server is up). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("Could not delete " + dir + ": " + e.getMessage());
-        }
+        return ServerScript.freePort();
     }
 }

@@ -1,19 +1,12 @@
 package io.logship.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,10 +28,10 @@ public final class KafkaBroker {
     private final int port;
     private final int controllerPort;
     private final Path workdir;
-    private final Path script;
+    private final ServerScript script;
     private boolean running;
 
-    private KafkaBroker(int port, int controllerPort, Path workdir, Path script) {
+    private KafkaBroker(int port, int controllerPort, Path workdir, ServerScript script) {
         this.port = port;
         this.controllerPort = controllerPort;
         this.workdir = workdir;
@@ -48,21 +41,16 @@ public final class KafkaBroker {
     /** The broker of this test run, started on first use (about 5 s). */
     public static synchronized KafkaBroker shared() {
         if (shared == null) {
-            Path workdir;
-            try {
-                workdir = Files.createTempDirectory("logship-kafka-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            KafkaBroker broker = new KafkaBroker(ElasticsearchServer.freePort(), ElasticsearchServer.freePort(), workdir,
-                    findScript());
+            Path workdir = ServerScript.tempDirectory("logship-kafka-");
+            KafkaBroker broker = new KafkaBroker(ServerScript.freePort(), ServerScript.freePort(), workdir,
+                    ServerScript.find("kafka.sh"));
             broker.run(FETCH_TIMEOUT, "fetch");
             broker.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     broker.stop();
                 } finally {
-                    deleteRecursively(workdir);
+                    ServerScript.deleteRecursively(workdir);
                 }
             }, "kafka-stop"));
             shared = broker;
@@ -117,57 +105,6 @@ public final class KafkaBroker {
     }
 
     private void run(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
-        command.addAll(List.of(args));
-        Path log;
-        try {
-            log = Files.createTempFile("logship-kafka-" + args[0] + "-", ".log");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            // the script's output goes to a file: Surefire's forked JVM talks to Maven over stdout
-            Process process = new ProcessBuilder(command).directory(script.getParent().getParent().toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile())).start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout
-                        + "\n" + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue()
-                        + "\n" + Files.readString(log, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        } finally {
-            try {
-                Files.deleteIfExists(log);
-            } catch (IOException ignored) {
-                // a leftover temp file is harmless
-            }
-        }
-    }
-
-    private static Path findScript() {
-        for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("scripts/kafka.sh");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("scripts/kafka.sh not found above " + System.getProperty("user.dir"));
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("Could not delete " + dir + ": " + e.getMessage());
-        }
+        script.run(timeout, Map.of(), args);
     }
 }
