@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logship.testing.LogshipApp;
+import io.logship.testing.LogstashHttpInput;
 import io.logship.testing.LogstashListener;
 import io.logship.testing.UploadCounts;
 import org.junit.jupiter.api.Test;
@@ -32,20 +34,14 @@ class SpoolFullTest {
 
     @Test
     void theSpoolStaysWithinItsBoundAndTheAcceptedUploadWaitsThenCompletes() throws Exception {
-        LogstashListener reserved = LogstashListener.tcpOnReservablePort();
-        int port = reserved.port();
-        reserved.close();
+        int port = LogstashListener.downPort();
         try (LogshipApp app = LogshipApp.start("logstash.port", String.valueOf(port), "logstash.max.retries", "0",
                 "spool.max.bytes", String.valueOf(MAX_BYTES), "logstash.batch.size", "100",
                 // a spool this small holds a few upload batches only when they are this small (see RELIABILITY.md)
                 "upload.batch.size", "100",
                 "upload.retry.interval", "0.5", "spool.replay.interval", "0.3")) {
             String token = app.token("acme");
-            StringBuilder body = new StringBuilder();
-            for (int i = 1; i <= EVENTS; i++) {
-                body.append("{\"seq\":").append(i).append(",\"message\":\"").append("x".repeat(150)).append("\"}\n");
-            }
-            HttpResponse<String> accepted = app.upload(token, "application/x-ndjson", utf8(body.toString()), null);
+            HttpResponse<String> accepted = app.upload(token, "application/x-ndjson", utf8(events()), null);
             assertEquals(202, accepted.statusCode(), accepted.body());
             String status = "/api/v1/logs/uploads/" + LogshipApp.json(accepted).get("upload_id").asText();
             AtomicLong largestSpool = new AtomicLong();
@@ -83,6 +79,59 @@ class SpoolFullTest {
             }
             assertTrue(largestSpool.get() <= MAX_BYTES, "spool " + largestSpool.get() + " bytes, bound " + MAX_BYTES);
         }
+    }
+
+    /**
+     * A spool smaller than one upload batch (RELIABILITY.md): over http each frame of LOGSTASH_BATCH_SIZE events is
+     * spooled on its own, the batch of UPLOAD_BATCH_SIZE never fits whole, so its frames are taken out again: nothing
+     * of the upload stays spooled, it tries its batch again until Logstash is back, then every event arrives and is
+     * counted once. Frames Logstash acknowledged in a try that then failed (its circuit still open for the next
+     * frame, the spool full) are sent again with the batch: at least once, as RELIABILITY.md says.
+     */
+    @Test
+    void anUploadBatchLargerThanTheSpoolWaitsUnspooledUntilLogstashIsBack() throws Exception {
+        int port = LogstashListener.downPort();
+        try (LogshipApp app = LogshipApp.start("logstash.protocol", "http", "logstash.port", String.valueOf(port),
+                "logstash.max.retries", "0", "spool.max.bytes", String.valueOf(MAX_BYTES), "logstash.batch.size", "100",
+                "upload.batch.size", "1000", "upload.retry.interval", "0.5", "spool.replay.interval", "0.3")) {
+            String token = app.token("acme");
+            HttpResponse<String> accepted = app.upload(token, "application/x-ndjson", utf8(events()), null);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            String status = "/api/v1/logs/uploads/" + LogshipApp.json(accepted).get("upload_id").asText();
+            AtomicLong largestSpool = new AtomicLong();
+            long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() < until) {     // several tries of its first batch, each refused by the spool
+                JsonNode now = read(app, status, token, largestSpool);
+                assertEquals(0, now.get("received").asInt(), "no batch got past its checkpoint: " + now);
+                assertEquals(0, now.get("spooled").asInt(), now.toString());
+                Thread.sleep(100);
+            }
+            assertTrue(largestSpool.get() <= MAX_BYTES, "spool " + largestSpool.get() + " bytes, bound " + MAX_BYTES);
+            assertTrue(app.bean("spool", Spool.class).bytes() <= MAX_BYTES);
+
+            try (LogstashHttpInput logstash = LogstashHttpInput.start(port, new LogstashHttpInput.Options())) {
+                LogshipApp.await(Duration.ofSeconds(120), () ->
+                        "completed".equals(read(app, status, token, largestSpool).get("status").asText()));
+                JsonNode done = read(app, status, token, largestSpool);
+                assertEquals(EVENTS, done.get("received").asInt(), done.toString());
+                assertEquals(EVENTS, done.get("sent_logstash").asInt(), done.toString());
+                logstash.awaitEvents(EVENTS, Duration.ofSeconds(30));
+                Set<Integer> seqs = new HashSet<>();
+                LogstashHttpInput.recorded(logstash.file(), new AtomicInteger()).forEach(e -> seqs.add(e.get("seq").asInt()));
+                assertEquals(EVENTS, seqs.size(), "every event arrived");
+                System.out.printf("SpoolFullTest: %d events acknowledged by Logstash for %d sent%n",
+                        logstash.eventCount(), EVENTS);
+            }
+        }
+    }
+
+    /** EVENTS NDJSON lines of about 200 bytes as documents, numbered by seq. */
+    private static String events() {
+        StringBuilder body = new StringBuilder();
+        for (int i = 1; i <= EVENTS; i++) {
+            body.append("{\"seq\":").append(i).append(",\"message\":\"").append("x".repeat(150)).append("\"}\n");
+        }
+        return body.toString();
     }
 
     /** The status, checked: received = sent + spooled + rejected at every read; the spool's size on disk noted. */

@@ -25,9 +25,7 @@ class CircuitBreakerTest {
 
     @Test
     void hundredBatchesWhileLogstashIsDownCostOneRedeliveryCycleNotHundred() throws Exception {
-        LogstashListener reserved = LogstashListener.tcpOnReservablePort();
-        int port = reserved.port();
-        reserved.close();
+        int port = LogstashListener.downPort();
         try (LogshipApp app = LogshipApp.start("logstash.host", "127.0.0.1", "logstash.port", String.valueOf(port),
                 "logstash.batch.size", "10", "logstash.max.retries", String.valueOf(RETRIES),
                 "logstash.retry.delay", String.valueOf(DELAY_SECONDS), "logstash.circuit.failures", "4",

@@ -72,6 +72,13 @@ public final class LogstashListener implements AutoCloseable {
         return new LogstashListener(socket, null);
     }
 
+    /** A port where Logstash is down for now and can be started later with {@link #tcp(int)}. */
+    public static int downPort() throws IOException {
+        try (LogstashListener reserved = tcpOnReservablePort()) {
+            return reserved.port();
+        }
+    }
+
     /**
      * A TCP listener on a port below the kernel's ephemeral range (32768 and up), for tests that close it and open
      * it again: while it is closed, no other socket on this shared machine gets that port by chance, neither a
