@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * bench/run.sh calls it scenario by scenario; see docs/BENCHMARKS.md.
  *
  *   gen        --data DIR --out DIR --events N [--big-bytes B]     make the input files
- *   logship    --name N --file F --events N [--protocol udp|http] [--batch B] [--content-type T] [--gzip]
+ *   logship    --name N --file F --events N [--protocol udp|http|kafka] [--batch B] [--content-type T] [--gzip]
  *              [--jvm "-Xmx256m ..."] [--env K=V,K=V] [--query "&k=v"]  upload F, wait until the sink has every event
+ *              (kafka: --env KAFKA_BOOTSTRAP_SERVERS=...; until the upload's answer, once Kafka acknowledged all)
  *   latency    --count N [--warmup W]                               single-event uploads, upload -> sink
  *   baseline   --file F --events N                                  a plain socket copy of F to the same sink
  *   syslog-ng  --file F --events N --mode plain|json                syslog-ng forwarding F to the same sink
@@ -112,11 +113,12 @@ public final class Bench {
         long events = Long.parseLong(args.get("events"));
         String protocol = args.getOrDefault("protocol", "tcp");
         boolean udp = "udp".equals(protocol);
+        boolean kafka = "kafka".equals(protocol);
         boolean gzip = args.containsKey("gzip");
         String batch = args.getOrDefault("batch", "100");
         try (CountingSink sink = udp ? CountingSink.udp() : "http".equals(protocol) ? CountingSink.http() : CountingSink.tcp();
              LogshipProcess logship = startLogship(sink, protocol, batch, sink.lines::get)) {
-            warmUp(logship, sink, udp);
+            warmUp(logship, sink, protocol);
             double cpuBefore = logship.cpuSeconds();
             HttpRequest.Builder request = logship.upload("&wait=true" + args.getOrDefault("query", ""),
                     args.getOrDefault("content-type", "application/x-ndjson"));
@@ -136,6 +138,15 @@ public final class Bench {
                 result.put("received", String.valueOf(sink.lines.get()));
                 result.put("received_ratio", fmt(sink.lines.get() / (double) Math.max(1, sent), 4));
                 result.put("datagrams", String.valueOf(sink.datagrams.get()));
+            } else if (kafka) {
+                // with acks=all an upload completes once the broker has every record: its answer is the end
+                String body = check(response.get(30, TimeUnit.MINUTES)).body();
+                end = System.nanoTime();
+                long sent = number(body, "sent_kafka");
+                if (sent != events) {
+                    throw new IllegalStateException("Kafka acknowledged " + sent + " of " + events + " events: " + body);
+                }
+                result.put("sent", String.valueOf(sent));
             } else {
                 end = awaitSink(sink, events, response);
                 check(response.get(5, TimeUnit.MINUTES));
@@ -146,13 +157,17 @@ public final class Bench {
                 Files.writeString(Path.of(args.get("jfr") + ".window"),
                         (now - (System.nanoTime() - start) / 1_000_000) + " " + (now - (System.nanoTime() - end) / 1_000_000));
             }
-            result.put("first_event_s", fmt((sink.firstNanos - start) / 1e9, 2));
+            if (!kafka) {
+                result.put("first_event_s", fmt((sink.firstNanos - start) / 1e9, 2));
+            }
             long inputBytes = gzip ? Long.parseLong(args.getOrDefault("raw-bytes", "0")) : Files.size(file);
             throughput(events, inputBytes, end - start);
             if (gzip) {
                 result.put("gzip_bytes", String.valueOf(Files.size(file)));
             }
-            result.put("sink_mb", fmt(sink.bytes.get() / 1e6, 1));
+            if (!kafka) {
+                result.put("sink_mb", fmt(sink.bytes.get() / 1e6, 1));
+            }
             result.put("batch", batch);
             result.put("cpu_s", fmt(logship.cpuSeconds() - cpuBefore, 1));
             memory(logship, events);
@@ -164,7 +179,7 @@ public final class Bench {
      * The first events of the input (plain, even for the gzip run) uploaded once before the measured upload, so
      * that the figures are of the JIT-compiled steady state rather than of the first seconds of a JVM.
      */
-    private void warmUp(LogshipProcess logship, CountingSink sink, boolean udp) throws Exception {
+    private void warmUp(LogshipProcess logship, CountingSink sink, String protocol) throws Exception {
         int events = Integer.parseInt(args.getOrDefault("warmup-events", "0"));
         if (events == 0) {
             return;
@@ -177,9 +192,9 @@ public final class Bench {
         check(LogshipProcess.HTTP.send(logship.upload("&wait=true" + args.getOrDefault("query", ""),
                         args.getOrDefault("content-type", "application/x-ndjson"))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString()));
-        if (udp) {
+        if ("udp".equals(protocol)) {
             sink.awaitQuiet(TimeUnit.SECONDS.toNanos(1));
-        } else {
+        } else if (!"kafka".equals(protocol)) {     // Kafka: the answer came once every record was acknowledged
             sink.awaitLines(events, TimeUnit.MINUTES.toNanos(5));
         }
         sink.reset();
@@ -190,7 +205,7 @@ public final class Bench {
                                         java.util.function.LongSupplier progress) throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LOGSTASH_PORT", String.valueOf(sink == null ? 9 : sink.port()));
-        env.put("LOGSTASH_PROTOCOL", protocol);
+        env.put("LOGSTASH_PROTOCOL", "kafka".equals(protocol) ? "tcp" : protocol);
         env.put("LOGSTASH_BATCH_SIZE", batch);
         if (args.containsKey("env")) {
             for (String pair : args.get("env").split(",")) {

@@ -23,6 +23,7 @@ final class Report {
         WHAT.put("text-plain", "logship, the same text upload with format=plain (lines wrapped, not parsed)");
         WHAT.put("udp", "logship, NDJSON upload -> UDP sink");
         WHAT.put("http", "logship, NDJSON upload -> Logstash http input stand-in (a 200 per POST of 100 events)");
+        WHAT.put("kafka", "logship, NDJSON upload -> Kafka (a local KRaft broker, acks=all, zstd), until acknowledged");
         WHAT.put("syslog-ng", "syslog-ng, TCP in -> TCP sink, lines forwarded as they are");
         WHAT.put("syslog-ng-json", "syslog-ng, TCP in -> json-parser -> format-json + 4 fields -> TCP sink");
         WHAT.put("rsyslog", "rsyslog, TCP in (imptcp) -> TCP sink (omfwd), lines forwarded as they are");
@@ -79,6 +80,8 @@ final class Report {
                 .append("; logship/rsyslog-json = ").append(ratio(tcp, r.number("rsyslog-json", "events_per_s")))
                 .append("; gzip/tcp = ").append(ratio(r.number("gzip", "events_per_s"), tcp))
                 .append("; udp/tcp = ").append(ratio(r.number("udp", "events_per_s"), tcp))
+                .append("; http/tcp = ").append(ratio(r.number("http", "events_per_s"), tcp))
+                .append("; kafka/tcp = ").append(ratio(r.number("kafka", "events_per_s"), tcp))
                 .append("; logship ES/curl _bulk = ").append(esAvailable ? ratio(es, bulk) : "not available")
                 .append(".\n\n");
 
