@@ -1,6 +1,7 @@
 package io.logship.upload;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,10 @@ import java.util.Map;
  * that fails before then changes no count, so a batch read again after a retry or a crash is counted once.
  *
  * <p>It travels with the exchange as the property {@link #PROPERTY}; split and dead letter copies share it.
+ *
+ * <p>A batch is shipped as frames (one exchange each: over http, a POST of LOGSTASH_BATCH_SIZE events). The frames a
+ * sink took whole are remembered by their index, so that when the batch fails later (a full spool) and is read
+ * again, they are not sent a second time ({@link #carry}).
  */
 public final class BatchAccount {
 
@@ -26,6 +31,13 @@ public final class BatchAccount {
     private int parseErrors;
     private final List<String> spoolFiles = new ArrayList<>();
     private final List<LineBatch.RejectedLine> rejected = new ArrayList<>();
+    private final Map<Integer, Frame> framesSent = new HashMap<>();
+    /** where the batch ends in its upload: the same batch read again ends there too */
+    private long resumeOffset = -1;
+
+    /** A frame a sink took whole. */
+    private record Frame(String sink, int events, boolean acknowledged) {
+    }
 
     private BatchAccount(String uploadId, String spoolFile) {
         this.uploadId = uploadId;
@@ -37,6 +49,7 @@ public final class BatchAccount {
         BatchAccount account = new BatchAccount(batch.upload().id(), null);
         account.received = batch.count() + batch.rejected().size();
         account.rejected.addAll(batch.rejected());
+        account.resumeOffset = batch.resumeOffset();
         return account;
     }
 
@@ -64,6 +77,28 @@ public final class BatchAccount {
             if (!acknowledged) {
                 written.merge(sink, events, Integer::sum);
             }
+        }
+    }
+
+    /** The sink took frame {@code index} of the batch whole (counted once, however often it is reported). */
+    public synchronized void frameSent(int index, String sink, int events, boolean acknowledged) {
+        if (framesSent.putIfAbsent(index, new Frame(sink, events, acknowledged)) == null) {
+            sent(sink, events, acknowledged);
+        }
+    }
+
+    /** Whether frame {@code index} went to a sink in this try or in an earlier one of the same batch. */
+    public synchronized boolean frameSent(int index) {
+        return framesSent.containsKey(index);
+    }
+
+    /**
+     * The same batch, read again after {@code failed} did not reach its checkpoint: the frames a sink took in that
+     * try count as sent in this one and are not sent again.
+     */
+    public synchronized void carry(BatchAccount failed) {
+        if (failed.uploadId.equals(uploadId) && failed.resumeOffset == resumeOffset && resumeOffset >= 0) {
+            failed.framesSent.forEach((index, frame) -> frameSent(index, frame.sink(), frame.events(), frame.acknowledged()));
         }
     }
 

@@ -56,6 +56,8 @@ public class UploadStore implements Spool.Ledger {
     private final Map<String, Long> lastSynced = new ConcurrentHashMap<>();
     /** The account of each upload's batch in flight (one at a time per upload), for {@link #failed}. */
     private final Map<String, BatchAccount> inFlight = new ConcurrentHashMap<>();
+    /** The account of a batch that failed after a sink took some of its frames: read again, it skips them. */
+    private final Map<String, BatchAccount> failedTries = new ConcurrentHashMap<>();
     /** Unfinished uploads found at start, handed once to {@link #recover}. */
     private final List<UploadStatus> earlierRun = new ArrayList<>();
     private final LogshipMetrics metrics;
@@ -189,6 +191,10 @@ public class UploadStore implements Spool.Ledger {
     /** A batch was read: its account opens, with its lines received and its oversized lines rejected. */
     public void read(LineBatch batch, Exchange exchange) {
         BatchAccount account = BatchAccount.read(batch);
+        BatchAccount earlier = failedTries.remove(account.uploadId());
+        if (earlier != null) {
+            account.carry(earlier);
+        }
         exchange.setProperty(BatchAccount.PROPERTY, account);
         inFlight.put(account.uploadId(), account);
         metrics.received(batch.count() + batch.rejected().size());
@@ -212,10 +218,24 @@ public class UploadStore implements Spool.Ledger {
         this.logstashAcknowledges = acknowledges;
     }
 
-    /** The sink took the exchange's batch (the body). */
+    /** The sink took the exchange's frame (the body) whole. */
     public void delivered(Exchange exchange, String sink) {
-        EventBatch batch = exchange.getMessage().getBody(EventBatch.class);
-        delivered(exchange, sink, batch.count());
+        EventBatch frame = exchange.getMessage().getBody(EventBatch.class);
+        BatchAccount account = exchange.getProperty(BatchAccount.PROPERTY, BatchAccount.class);
+        if (account != null) {     // null: the monitor's test message
+            account.frameSent(frameIndex(exchange), sink, frame.count(), logstashAcknowledges || !"logstash".equals(sink));
+        }
+    }
+
+    /** Whether the exchange's frame still has to go: a failed try of the same batch did not deliver it already. */
+    public boolean unsent(Exchange exchange) {
+        BatchAccount account = exchange.getProperty(BatchAccount.PROPERTY, BatchAccount.class);
+        return account == null || !account.frameSent(frameIndex(exchange));
+    }
+
+    /** The frame's place in its batch (ship splits a batch into frames), the same each time the batch is read. */
+    private static int frameIndex(Exchange exchange) {
+        return exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
     }
 
     /** The sink took {@code events} events of the exchange's batch. */
@@ -306,7 +326,11 @@ public class UploadStore implements Spool.Ledger {
      */
     public void failed(Upload upload, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         UploadStatus status = status(upload.id());
-        discard(inFlight.remove(upload.id()));
+        BatchAccount account = inFlight.remove(upload.id());
+        discard(account);
+        if (account != null) {
+            failedTries.put(upload.id(), account);
+        }
         if (isSpoolFull(cause)) {
             status.waitForSpool();
             save(status, true);

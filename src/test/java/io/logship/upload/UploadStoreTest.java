@@ -10,6 +10,7 @@ import io.logship.api.ApiError;
 import io.logship.auth.Tenant;
 import io.logship.event.EventBatch;
 import io.logship.event.EventEncoder;
+import io.logship.fallback.Spool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,56 @@ class UploadStoreTest {
             store.delivered(exchange, "logstash");
             store.checkpoint(batch, exchange);
         }
+    }
+
+    @Test
+    void framesAFailedTryDeliveredAreNotSentAgainWhenTheBatchIsReadAgain() throws Exception {
+        UploadStore store = new UploadStore(dataDir, 4, 1000);
+        Upload upload = accept(store, "l1\nl2\nl3\nl4\nl5\n");
+        org.apache.camel.CamelContext context = new org.apache.camel.impl.DefaultCamelContext();
+
+        // first try: frame 0 (2 events) taken by Logstash, then the spool refuses frame 1
+        org.apache.camel.Exchange first = readFirstBatch(store, upload, context);
+        assertTrue(store.unsent(frame(first, 0)));
+        store.delivered(frame(first, 0), "logstash");
+        assertFalse(store.unsent(frame(first, 0)));
+        store.failed(upload, new Spool.FullException("full"));
+
+        // the same batch read again: frame 0 counts as sent and is skipped, frame 1 goes
+        org.apache.camel.Exchange second = readFirstBatch(store, upload, context);
+        assertFalse(store.unsent(frame(second, 0)), "delivered in the failed try");
+        assertTrue(store.unsent(frame(second, 1)));
+        store.delivered(frame(second, 1), "logstash");
+        store.checkpoint(second.getMessage().getBody(EventBatch.class), second);
+        assertEquals(4L, store.result(upload).get("received"));
+        assertEquals(4L, store.result(upload).get("sent_logstash"), "each event counted once");
+
+        // the next batch starts afresh: nothing is carried past a checkpoint
+        try (UploadReader reader = store.reader(upload)) {
+            org.apache.camel.Exchange third = new org.apache.camel.support.DefaultExchange(context);
+            store.read(reader.next(), third);
+            assertTrue(store.unsent(third));
+        }
+    }
+
+    private static org.apache.camel.Exchange readFirstBatch(UploadStore store, Upload upload,
+                                                          org.apache.camel.CamelContext context) throws Exception {
+        try (UploadReader reader = store.reader(upload)) {
+            LineBatch lines = reader.next();
+            org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+            store.read(lines, exchange);
+            exchange.getMessage().setBody(new EventEncoder().encode(lines));
+            return exchange;
+        }
+    }
+
+    /** Frame {@code index} of the batch as ship's split hands it on: two events each. */
+    private static org.apache.camel.Exchange frame(org.apache.camel.Exchange batch, int index) {
+        org.apache.camel.Exchange frame = batch.copy();
+        EventBatch events = batch.getMessage().getBody(EventBatch.class);
+        frame.getMessage().setBody(events.slice(index * 2, index * 2 + 2));
+        frame.setProperty(org.apache.camel.Exchange.SPLIT_INDEX, index);
+        return frame;
     }
 
     @Test
@@ -174,7 +225,7 @@ class UploadStoreTest {
             store.read(lines, exchange);
             EventBatch batch = new EventEncoder().encode(lines);
             exchange.getMessage().setBody(batch.slice(0, 1));
-            store.delivered(exchange, "logstash");
+            store.delivered(exchange, "elasticsearch", 1);     // part of a Bulk request: not a frame taken whole
             exchange.getMessage().setBody(batch.slice(1, 2));
             exchange.setVariable(io.logship.fallback.Spool.FILE, spool.write(batch.slice(1, 2)));
             store.spooled(exchange);
