@@ -56,7 +56,7 @@ public class UploadStore implements Spool.Ledger {
     private final Map<String, Long> lastSynced = new ConcurrentHashMap<>();
     /** The account of each upload's batch in flight (one at a time per upload), for {@link #failed}. */
     private final Map<String, BatchAccount> inFlight = new ConcurrentHashMap<>();
-    /** The account of a batch that failed after a sink took some of its frames: read again, it skips them. */
+    /** The account of each upload's batch that failed before its checkpoint: read again, it skips the frames sent. */
     private final Map<String, BatchAccount> failedTries = new ConcurrentHashMap<>();
     /** Unfinished uploads found at start, handed once to {@link #recover}. */
     private final List<UploadStatus> earlierRun = new ArrayList<>();
@@ -223,7 +223,7 @@ public class UploadStore implements Spool.Ledger {
         EventBatch frame = exchange.getMessage().getBody(EventBatch.class);
         BatchAccount account = exchange.getProperty(BatchAccount.PROPERTY, BatchAccount.class);
         if (account != null) {     // null: the monitor's test message
-            account.frameSent(frameIndex(exchange), sink, frame.count(), logstashAcknowledges || !"logstash".equals(sink));
+            account.frameSent(frameIndex(exchange), sink, frame.count(), acknowledges(sink));
         }
     }
 
@@ -242,8 +242,13 @@ public class UploadStore implements Spool.Ledger {
     public void delivered(Exchange exchange, String sink, int events) {
         BatchAccount account = exchange.getProperty(BatchAccount.PROPERTY, BatchAccount.class);
         if (account != null) {     // null: the monitor's test message
-            account.sent(sink, events, logstashAcknowledges || !"logstash".equals(sink));
+            account.sent(sink, events, acknowledges(sink));
         }
+    }
+
+    /** Logstash's http input acknowledges; over tcp and udp a frame was only written. The other sinks acknowledge. */
+    private boolean acknowledges(String sink) {
+        return logstashAcknowledges || !"logstash".equals(sink);
     }
 
     /** The exchange's batch is in the spool file named by the variable {@link Spool#FILE}. */
