@@ -97,7 +97,7 @@ public final class BatchAccount {
      * try count as sent in this one and are not sent again.
      */
     public synchronized void carry(BatchAccount failed) {
-        if (failed.uploadId.equals(uploadId) && failed.resumeOffset == resumeOffset && resumeOffset >= 0) {
+        if (failed.resumeOffset == resumeOffset) {
             failed.framesSent.forEach((index, frame) -> frameSent(index, frame.sink(), frame.events(), frame.acknowledged()));
         }
     }

@@ -54,10 +54,11 @@ public class UploadStore implements Spool.Ledger {
     private final Duration retention;
     private final Map<String, UploadStatus> uploads = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSynced = new ConcurrentHashMap<>();
-    /** The account of each upload's batch in flight (one at a time per upload), for {@link #failed}. */
+    /**
+     * The account of each upload's batch since its last checkpoint (one at a time per upload): in flight, or failed
+     * ({@link #failed}) and to be read again, when it skips the frames a sink took in the failed try.
+     */
     private final Map<String, BatchAccount> inFlight = new ConcurrentHashMap<>();
-    /** The account of each upload's batch that failed before its checkpoint: read again, it skips the frames sent. */
-    private final Map<String, BatchAccount> failedTries = new ConcurrentHashMap<>();
     /** Unfinished uploads found at start, handed once to {@link #recover}. */
     private final List<UploadStatus> earlierRun = new ArrayList<>();
     private final LogshipMetrics metrics;
@@ -191,12 +192,11 @@ public class UploadStore implements Spool.Ledger {
     /** A batch was read: its account opens, with its lines received and its oversized lines rejected. */
     public void read(LineBatch batch, Exchange exchange) {
         BatchAccount account = BatchAccount.read(batch);
-        BatchAccount earlier = failedTries.remove(account.uploadId());
-        if (earlier != null) {
-            account.carry(earlier);
+        BatchAccount failedTry = inFlight.put(account.uploadId(), account);
+        if (failedTry != null) {
+            account.carry(failedTry);
         }
         exchange.setProperty(BatchAccount.PROPERTY, account);
-        inFlight.put(account.uploadId(), account);
         metrics.received(batch.count() + batch.rejected().size());
         if (!batch.rejected().isEmpty()) {
             metrics.rejected(LogshipMetrics.OVERSIZED_LINE, batch.rejected().size());
@@ -331,11 +331,7 @@ public class UploadStore implements Spool.Ledger {
      */
     public void failed(Upload upload, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         UploadStatus status = status(upload.id());
-        BatchAccount account = inFlight.remove(upload.id());
-        discard(account);
-        if (account != null) {
-            failedTries.put(upload.id(), account);
-        }
+        discard(inFlight.get(upload.id()));
         if (isSpoolFull(cause)) {
             status.waitForSpool();
             save(status, true);
