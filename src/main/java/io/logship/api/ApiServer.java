@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -91,6 +92,17 @@ public class ApiServer extends VertxPlatformHttpServer {
                 server = null;
             }
         }
+    }
+
+    /**
+     * An upload in progress holds a worker thread while its body arrives (see {@link StreamedBody}): room for every
+     * upload MAX_CONCURRENT_UPLOADS allows, besides Vert.x's usual pool for the other routes.
+     */
+    @Override
+    protected Vertx createVertxInstance() {
+        UploadGate gate = getCamelContext().getRegistry().lookupByNameAndType(UploadGate.NAME, UploadGate.class);
+        int uploads = gate == null ? 0 : gate.maxConcurrentUploads();
+        return Vertx.vertx(new VertxOptions().setWorkerPoolSize(VertxOptions.DEFAULT_WORKER_POOL_SIZE + uploads));
     }
 
     /** Camel's version closes Vert.x through an executor of its own start, which this server does not use. */

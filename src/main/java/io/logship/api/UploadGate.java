@@ -1,5 +1,6 @@
 package io.logship.api;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,7 @@ public class UploadGate implements Handler<RoutingContext> {
 
     public static final String NAME = "uploadGate";
     static final String UPLOAD_PATH = "/api/v1/logs/upload";
+    private static final String BODY = "logship.body";
 
     private final Authenticator authenticator;
     private final int maxConcurrentUploads;
@@ -94,6 +96,16 @@ public class UploadGate implements Handler<RoutingContext> {
             });
         }
         watchBody(ctx, upload);
+        if (upload && !lower(request.getHeader("Content-Type")).startsWith("multipart/")) {
+            StreamedBody body = new StreamedBody(request, ctx.vertx().getOrCreateContext());
+            ctx.put(BODY, body);
+            ctx.addEndHandler(done -> {
+                if (done.failed()) {
+                    body.failed(done.cause());
+                }
+                body.close();
+            });
+        }
         // curl sends "Expect: 100-continue" before a body over 1 MB and waits up to a second for the go-ahead
         if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
             request.response().writeContinue();
@@ -111,6 +123,16 @@ public class UploadGate implements Handler<RoutingContext> {
         Tenant tenant = ctx == null ? null : ctx.get(Authenticator.TENANT);
         exchange.setProperty(Authenticator.TENANT, tenant != null ? tenant
                 : authenticator.verifyUploader(in.getHeader("Authorization", String.class)));
+    }
+
+    public int maxConcurrentUploads() {
+        return maxConcurrentUploads;
+    }
+
+    /** A raw upload's body, read while it arrives; null for a request the gate did not see, or a multipart one. */
+    public InputStream body(HttpServerRequest request) {
+        RoutingContext ctx = request == null ? null : inFlight.get(request);
+        return ctx == null ? null : ctx.get(BODY);
     }
 
     /** How many multipart parts named {@code name} the request carried (Camel keeps only the last of each name). */

@@ -87,7 +87,10 @@ public class UploadReceiver {
             if (declared != null && declared > maxUploadBytes) {
                 throw tooLarge();
             }
-            body = in.getBody(InputStream.class);
+            body = gate != null ? gate.body(request) : null;
+            if (body == null) {
+                body = in.getBody(InputStream.class);
+            }
             if (body == null) {
                 throw new ApiError(400, "no_file", "empty request body");
             }
@@ -178,6 +181,7 @@ public class UploadReceiver {
         Utf8Check utf8 = new Utf8Check();
         byte[] buf = new byte[1 << 16];
         try (FileOutputStream out = new FileOutputStream(target.toFile())) {
+            DiskSync.Ahead sync = DiskSync.ahead(out.getChannel());
             int n;
             while ((n = readSome(source, buf)) > 0) {
                 bytes += n;
@@ -189,13 +193,14 @@ public class UploadReceiver {
                     throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + utf8.line());
                 }
                 out.write(buf, 0, n);
+                sync.written(bytes);
             }
             if (!utf8.complete()) {
                 throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + utf8.line()
                         + " (truncated character at the end)");
             }
             // accepted means durable: on disk, not only in the page cache, before the 202
-            out.getChannel().force(false);
+            sync.finish();
         }
         if (array) {
             arrayToLines(target, content);

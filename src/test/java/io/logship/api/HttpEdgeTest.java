@@ -181,6 +181,43 @@ class HttpEdgeTest {
         LogshipApp.await(Duration.ofSeconds(10), () -> uploadDirs() == uploadsBefore);
     }
 
+    private static String rawHead(long contentLength) {
+        return "POST /api/v1/logs/upload/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + app.token("acme")
+                + "\r\nContent-Type: text/plain\r\nContent-Length: " + contentLength + "\r\n\r\n";
+    }
+
+    @Test
+    void aRawBodyIsCheckedWhileItArrives() throws Exception {
+        int uploadsBefore = uploadDirs();
+        try (RawHttp client = new RawHttp(app.port())) {
+            // the body is declared 900 kB long, but its fourth byte breaks UTF-8 and nothing more is sent:
+            // the answer comes from those bytes, within the body timeout (4 s), not from the whole body
+            client.send(rawHead(900_000));
+            client.send(new byte[]{'o', 'k', '\n', (byte) 0xC3, '(', '\n'});
+            RawHttp.Answer answer = client.answer(3_000);
+            assertJsonError(answer, 400, "invalid_utf8");
+        }
+        LogshipApp.await(Duration.ofSeconds(10), () -> uploadDirs() == uploadsBefore);
+    }
+
+    @Test
+    void aRawBodyCutOffMidwayIsNeitherKeptNorForwarded() throws Exception {
+        int uploadsBefore = uploadDirs();
+        String marker = "cut-" + System.nanoTime();
+        StringBuilder lines = new StringBuilder();
+        while (lines.length() < 200_000) {
+            lines.append("{\"message\":\"").append(marker).append("\"}\n");
+        }
+        try (RawHttp client = new RawHttp(app.port())) {
+            client.send(rawHead(lines.length() * 2L));
+            client.send(lines.toString());
+        }
+        LogshipApp.await(Duration.ofSeconds(10), () -> uploadDirs() == uploadsBefore);
+        JsonNode after = app.uploadAndWait(app.token("acme"), "text/plain", utf8("after the cut\n"), null);
+        Events.ofUpload(logstash, after.get("upload_id").asText(), 1);
+        assertTrue(logstash.events().stream().noneMatch(e -> e.toString().contains(marker)), "a body cut off forwards nothing");
+    }
+
     @Test
     void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
         List<RawHttp> clients = new ArrayList<>();
