@@ -55,7 +55,7 @@ public class EventEncoderBenchmark {
         for (int b = 0; b < batches.length; b++) {
             int size = 0;
             for (int i = 0; i < BATCH; i++) {
-                size += lines.get(b * BATCH + i).length;
+                size += lines.get(b * BATCH + i).length + 1;
             }
             byte[] data = new byte[size];
             int[] starts = new int[BATCH];
@@ -68,6 +68,7 @@ public class EventEncoderBenchmark {
                 starts[i] = at;
                 at += line.length;
                 ends[i] = at;
+                data[at++] = '\n';   // as in a stored upload: a batch is a stretch of its lines
                 numbers[i] = b * BATCH + i + 1L;
             }
             LineFormat format = input.equals("text-plain") ? LineFormat.NONE : LineFormat.detect(data, starts, ends, BATCH);

@@ -94,7 +94,8 @@ public class EventEncoder {
         LineFormat format = lines.format() != null ? lines.format()
                 : upload.declaredNdjson() ? LineFormat.JSON_LINES
                 : LineFormat.detect(lines.data(), lines.starts(), lines.ends(), lines.count());
-        Line line = new Line(upload, format, timeContext(upload), own);
+        Line line = new Line(upload, format, timeContext(upload), own, new JsonLines(lines.data(),
+                lines.count() == 0 ? 0 : lines.ends()[lines.count() - 1]));
         WireBuffer out = new WireBuffer(lines.data().length + lines.count() * 256);
         int[] ends = new int[lines.count()];
         for (int i = 0; i < lines.count(); i++) {
@@ -103,6 +104,7 @@ public class EventEncoder {
             out.write('\n');
             ends[i] = out.size();
         }
+        line.json.close();
         EventBatch events = new EventBatch(upload.id(), upload.tenantId(), out.buffer(), out.size(), ends,
                 Arrays.copyOf(lines.lines(), lines.count()), lines.count(), lines.resumeOffset(), lines.resumeLine());
         return new Encoded(lines, events, line.parseErrors);
@@ -118,8 +120,10 @@ public class EventEncoder {
         final OwnFields own;
         final LineFormat.ParsedLine parsed = new LineFormat.ParsedLine();
         final List<ParseError> parseErrors = new ArrayList<>(0);
+        final JsonLines json;
 
-        Line(Upload upload, LineFormat format, TimeContext time, OwnFields own) {
+        Line(Upload upload, LineFormat format, TimeContext time, OwnFields own, JsonLines json) {
+            this.json = json;
             this.upload = upload;
             this.textOnly = upload.textOnly();
             this.declaredNdjson = upload.declaredNdjson();
@@ -162,6 +166,7 @@ public class EventEncoder {
                 out.truncate(mark);
             } catch (IOException parseError) {
                 out.truncate(mark);
+                line.json.forget();
                 if (data[first] == '{' || line.declaredNdjson) {
                     writeParseError(data, start, end, number, line, out);
                     return;
@@ -174,79 +179,84 @@ public class EventEncoder {
     /** @return false when the line is valid JSON but not an object: it is then carried as a message */
     private boolean copyObject(byte[] data, int start, int end, long number, Line line, WireBuffer out)
             throws IOException {
-        try (JsonParser parser = json.createParser(data, start, end - start)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                skipValue(parser);
-                requireEnd(parser);
-                return false;
+        JsonParser parser = line.json.at(start);
+        int base = line.json.base;
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            skipValue(parser);
+            line.json.ended(parser, end);
+            return false;
+        }
+        long timestamp = EventTimestamp.NONE;
+        int timestampRank = Integer.MAX_VALUE;
+        String level = null;
+        int levelRank = Integer.MAX_VALUE;
+        boolean levelWritten = false;
+        out.write('{');
+        boolean empty = true;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            int fieldStart = base + (int) parser.currentTokenLocation().getByteOffset();
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            skipValue(parser);
+            int fieldEnd = base + (int) parser.currentLocation().getByteOffset();
+            // the upload's source (given, or its default) and environment (when given) win over the line's
+            if (OWN_FIELDS.contains(name) || name.equals("source")
+                    || (line.upload.environment() != null && name.equals("environment"))) {
+                continue;
             }
-            long timestamp = EventTimestamp.NONE;
-            int timestampRank = Integer.MAX_VALUE;
-            String level = null;
-            int levelRank = Integer.MAX_VALUE;
-            boolean levelWritten = false;
-            out.write('{');
-            boolean empty = true;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                int fieldStart = start + (int) parser.currentTokenLocation().getByteOffset();
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                skipValue(parser);
-                int fieldEnd = start + (int) parser.currentLocation().getByteOffset();
-                // the upload's source (given, or its default) and environment (when given) win over the line's
-                if (OWN_FIELDS.contains(name) || name.equals("source")
-                        || (line.upload.environment() != null && name.equals("environment"))) {
+            int tsRank = rank(EventTimestamp.SOURCE_FIELDS, name);
+            String levelInPlace = null;
+            if (tsRank >= 0) {
+                long parsed = value == JsonToken.VALUE_STRING ? stringTime(parser, data, fieldStart, fieldEnd, line.time)
+                        : value.isNumeric() ? EventTimestamp.parseEpochMillis(parser.getDoubleValue()) : EventTimestamp.NONE;
+                if (parsed != EventTimestamp.NONE && tsRank < timestampRank) {
+                    timestamp = parsed;
+                    timestampRank = tsRank;
+                }
+                if (tsRank == 0) {
+                    // @timestamp is written at the end; an unreadable one is kept under another name
+                    if (parsed == EventTimestamp.NONE) {
+                        empty = comma(out, empty);
+                        out.write(ORIGINAL_TIMESTAMP);
+                        int valueStart = valueStart(data, fieldStart, fieldEnd);
+                        out.write(data, valueStart, fieldEnd - valueStart);
+                    }
                     continue;
                 }
-                int tsRank = rank(EventTimestamp.SOURCE_FIELDS, name);
-                String replacement = null;
-                if (tsRank >= 0) {
-                    long parsed = value == JsonToken.VALUE_STRING ? stringTime(parser, data, fieldStart, fieldEnd, line.time)
-                            : value.isNumeric() ? EventTimestamp.parseEpochMillis(parser.getDoubleValue()) : EventTimestamp.NONE;
-                    if (parsed != EventTimestamp.NONE && tsRank < timestampRank) {
-                        timestamp = parsed;
-                        timestampRank = tsRank;
-                    }
-                    if (tsRank == 0) {
-                        // @timestamp is written at the end; an unreadable one is kept under another name
-                        if (parsed == EventTimestamp.NONE) {
-                            empty = comma(out, empty);
-                            out.write(ORIGINAL_TIMESTAMP);
-                            int valueStart = valueStart(data, fieldStart, fieldEnd);
-                            out.write(data, valueStart, fieldEnd - valueStart);
-                        }
-                        continue;
-                    }
-                } else if (name.equals("level")) {
-                    levelWritten = true;
-                    if (value == JsonToken.VALUE_STRING) {
-                        replacement = "\"level\":" + quoted(LevelTable.normalize(parser.getText()));
-                    }
-                } else if (value == JsonToken.VALUE_STRING && rank(LevelTable.SOURCE_FIELDS, name) > 0) {
-                    int lvRank = rank(LevelTable.SOURCE_FIELDS, name);
-                    if (lvRank < levelRank) {
-                        level = LevelTable.normalize(parser.getText());
-                        levelRank = lvRank;
-                    }
+            } else if (name.equals("level")) {
+                levelWritten = true;
+                if (value == JsonToken.VALUE_STRING) {
+                    levelInPlace = level(parser, data, fieldStart, fieldEnd);
                 }
-                empty = comma(out, empty);
-                if (replacement != null) {
-                    out.write(bytes(replacement));
-                } else {
-                    out.write(data, fieldStart, fieldEnd - fieldStart);
+            } else if (value == JsonToken.VALUE_STRING && rank(LevelTable.SOURCE_FIELDS, name) > 0) {
+                int lvRank = rank(LevelTable.SOURCE_FIELDS, name);
+                if (lvRank < levelRank) {
+                    level = level(parser, data, fieldStart, fieldEnd);
+                    levelRank = lvRank;
                 }
             }
-            requireEnd(parser);
-            comma(out, empty);
-            if (timestamp == EventTimestamp.NONE || !out.writeTimestamp(timestamp)) {
-                out.write(line.own.ingestTimestamp);
+            empty = comma(out, empty);
+            if (levelInPlace != null) {
+                // the normalized level in place of the line's own
+                out.write(LEVEL, 1, LEVEL.length - 1);
+                out.writeString(levelInPlace);
+                out.write('"');
+            } else {
+                out.write(data, fieldStart, fieldEnd - fieldStart);
             }
-            if (level != null && !levelWritten) {
-                out.write(bytes(",\"level\":" + quoted(level)));
-            }
-            line.own.write(out, number);
-            return true;
         }
+        line.json.ended(parser, end);
+        comma(out, empty);
+        if (timestamp == EventTimestamp.NONE || !out.writeTimestamp(timestamp)) {
+            out.write(line.own.ingestTimestamp);
+        }
+        if (level != null && !levelWritten) {
+            out.write(LEVEL);
+            out.writeString(level);
+            out.write('"');
+        }
+        line.own.write(out, number);
+        return true;
     }
 
     /** Kept whole as the message, tagged, with the ingest time; and remembered for the dead letters. */
@@ -322,6 +332,23 @@ public class EventEncoder {
     /** A JSON string's time, read from its raw bytes when it has no escapes (no String is made). */
     private static long stringTime(JsonParser parser, byte[] data, int fieldStart, int fieldEnd, TimeContext time)
             throws IOException {
+        long raw = rawString(data, fieldStart, fieldEnd);
+        if (raw < 0) {
+            byte[] text = parser.getText().getBytes(StandardCharsets.UTF_8);
+            return EventTimestamp.parseMillis(text, 0, text.length, time);
+        }
+        return EventTimestamp.parseMillis(data, (int) (raw >>> 32), (int) raw, time);
+    }
+
+    /** A JSON string's level, found from its raw bytes when it is a known alias (no String is made). */
+    private static String level(JsonParser parser, byte[] data, int fieldStart, int fieldEnd) throws IOException {
+        long raw = rawString(data, fieldStart, fieldEnd);
+        String alias = raw < 0 ? null : LevelTable.alias(data, (int) (raw >>> 32), (int) raw);
+        return alias != null ? alias : LevelTable.normalize(parser.getText());
+    }
+
+    /** Where a string value's content starts and ends ({@code start << 32 | end}); -1 when it holds an escape. */
+    private static long rawString(byte[] data, int fieldStart, int fieldEnd) {
         int from = valueStart(data, fieldStart, fieldEnd) + 1;
         int to = fieldEnd;
         while (to > from && data[to - 1] != '"') {
@@ -330,11 +357,10 @@ public class EventEncoder {
         to--;
         for (int i = from; i < to; i++) {
             if (data[i] == '\\') {
-                byte[] text = parser.getText().getBytes(StandardCharsets.UTF_8);
-                return EventTimestamp.parseMillis(text, 0, text.length, time);
+                return -1;
             }
         }
-        return EventTimestamp.parseMillis(data, from, to, time);
+        return (long) from << 32 | to;
     }
 
     /** Consumes the current value whole, strings included, so that a bad escape anywhere is a parse error. */
@@ -378,12 +404,6 @@ public class EventEncoder {
         return false;
     }
 
-    private static void requireEnd(JsonParser parser) throws IOException {
-        if (parser.nextToken() != null) {
-            throw new com.fasterxml.jackson.core.JsonParseException(parser, "trailing content after the JSON value");
-        }
-    }
-
     private static int rank(String[] names, String name) {
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(name)) {
@@ -399,6 +419,72 @@ public class EventEncoder {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One parser for the JSON lines of a batch that follow each other: a line that ends its value and has nothing
+     * after it leaves the parser where the next line starts. Making a parser costs about as much as parsing a
+     * short line; a line that does not parse, is not an object, or has something between it and the next (a
+     * refused line) makes the next line start a parser of its own.
+     */
+    private final class JsonLines {
+        private final byte[] data;
+        private final int end;
+        private JsonParser parser;
+        /** where the parser's input starts in {@code data}: its byte offsets count from here */
+        int base;
+        /** where the line the parser read last ended */
+        private int after = -1;
+
+        JsonLines(byte[] data, int end) {
+            this.data = data;
+            this.end = end;
+        }
+
+        JsonParser at(int first) throws IOException {
+            if (parser != null && blank(after, first)) {
+                return parser;
+            }
+            close();
+            parser = json.createParser(data, first, end - first);
+            base = first;
+            return parser;
+        }
+
+        /** The value read is the whole line: what follows it on the line is blank, and it does not reach past it. */
+        void ended(JsonParser parser, int lineEnd) throws IOException {
+            int valueEnd = base + (int) parser.currentLocation().getByteOffset();
+            if (valueEnd > lineEnd || !blank(valueEnd, lineEnd)) {
+                throw new com.fasterxml.jackson.core.JsonParseException(parser, "content after the JSON value on its line");
+            }
+            after = lineEnd;
+        }
+
+        /** The parser stopped inside a value: the next line starts afresh. */
+        void forget() {
+            close();
+        }
+
+        void close() {
+            if (parser != null) {
+                try {
+                    parser.close();
+                } catch (IOException ignored) {
+                    // a parser over a byte array holds nothing to release
+                }
+                parser = null;
+            }
+        }
+
+        private boolean blank(int from, int to) {
+            for (int i = from; i < to; i++) {
+                byte b = data[i];
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -472,8 +558,31 @@ public class EventEncoder {
             return true;
         }
 
+        /** A line number: never negative. */
         void writeDecimal(long value) {
-            writeAscii(Long.toString(value));
+            int digits = 1;
+            for (long rest = value / 10; rest > 0; rest /= 10) {
+                digits++;
+            }
+            ensure(digits);
+            for (int i = size + digits - 1; i >= size; i--) {
+                buf[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            size += digits;
+        }
+
+        /** A String as the inside of a JSON string. */
+        void writeString(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                    byte[] utf8 = bytes(s);
+                    writeEscaped(utf8, 0, utf8.length);
+                    return;
+                }
+            }
+            writeAscii(s);
         }
 
         void writeAscii(String s) {

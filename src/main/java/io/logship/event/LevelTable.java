@@ -32,7 +32,15 @@ public final class LevelTable {
     /** syslog severities 0..7 */
     private static final String[] SEVERITIES = {"FATAL", "FATAL", "FATAL", "ERROR", "WARN", "NOTICE", "INFO", "DEBUG"};
 
+    private static final byte[][] ALIAS_BYTES = new byte[ALIASES.size()][];
+    private static final String[] ALIAS_LEVELS = new String[ALIASES.size()];
+
     static {
+        int a = 0;
+        for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
+            ALIAS_BYTES[a] = alias.getKey().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ALIAS_LEVELS[a++] = alias.getValue();
+        }
         for (int i = 0; i < TEXT_WORDS.length; i++) {
             TEXT_BYTES[i] = TEXT_WORDS[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             TEXT_LEVELS[i] = normalize(TEXT_WORDS[i]).intern();
@@ -77,6 +85,26 @@ public final class LevelTable {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #normalize} of a value given as the raw bytes of a JSON string without escapes, when it is one of the
+     * aliases (as most are); null otherwise, and then {@link #normalize} of its text says. No String is made.
+     */
+    public static String alias(byte[] b, int from, int to) {
+        while (from < to && (b[from] & 0xFF) <= ' ') {
+            from++;
+        }
+        while (to > from && (b[to - 1] & 0xFF) <= ' ') {
+            to--;
+        }
+        int length = to - from;
+        for (int a = 0; a < ALIAS_BYTES.length; a++) {
+            if (ALIAS_BYTES[a].length == length && equalsIgnoreCase(ALIAS_BYTES[a], b, from)) {
+                return ALIAS_LEVELS[a];
+            }
+        }
+        return null;
     }
 
     /** Canonical level for a raw value; unknown values are kept, upper-cased ({@code notice -> NOTICE}). */

@@ -53,8 +53,68 @@ class EventEncoderTest {
         return encoder.encode(new LineBatch(upload, data.toByteArray(), starts, ends, numbers, lines.length, List.of(), 0, 0));
     }
 
+    /** The lines as a stored upload holds them, one after the other: one parser reads a run of JSON lines. */
+    private EventBatch stored(Upload upload, String... lines) throws Exception {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        int[] starts = new int[lines.length];
+        int[] ends = new int[lines.length];
+        long[] numbers = new long[lines.length];
+        for (int i = 0; i < lines.length; i++) {
+            starts[i] = data.size();
+            data.writeBytes(lines[i].getBytes(StandardCharsets.UTF_8));
+            ends[i] = data.size();
+            data.write('\n');
+            numbers[i] = i + 1;
+        }
+        return encoder.encode(new LineBatch(upload, data.toByteArray(), starts, ends, numbers, lines.length, List.of(), 0, 0));
+    }
+
+    /** A batch's documents with its ingest time (taken once per batch) made comparable. */
+    private static String sameIngestTime(EventBatch batch) throws Exception {
+        String wire = new String(batch.bytes(), StandardCharsets.UTF_8);
+        return wire.replace(JSON.readTree(batch.document(0)).get("ingested_at").asText(), "INGESTED");
+    }
+
     private JsonNode one(String line) throws Exception {
         return encode(UPLOAD, line).get(0);
+    }
+
+    @Test
+    void jsonLinesReadByOneParserGiveWhatEachLineGivesAlone() throws Exception {
+        String[] lines = {
+                "{\"a\":1}",
+                "{\"a\":1,",                      // its object ends on the next line: a parse error here
+                "\"b\":2}",                       // and this alone is text
+                "{\"a\":1} {\"b\":2}",           // two values on one line: a parse error
+                "[1,2]",                          // JSON, not an object: a message
+                "{\"level\":\" Warning \",\"severity\":\"E\"}",
+                "{\"a\":\"unterminated}",
+                "{\"d\":1,\"d\":2}",              // a duplicate key: a parse error
+                "plain text between",
+                "{\"ok\":true}  \r",
+                "  {\"ok\":2}",
+                "[Sun Dec 04 04:47:44 2005] [notice] text, not JSON",
+                "{\"nested\":{\"a\":[1,{\"b\":\"c\",\"b2\":{}}]},\"n\":-1.5e3}",
+                "{\"message\":\"last\"}"};
+        EventBatch stored = stored(UPLOAD, lines);
+        assertEquals(sameIngestTime(batch(UPLOAD, lines)), sameIngestTime(stored), "each line read alone");
+        List<JsonNode> events = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            events.add(JSON.readTree(stored.document(i)));
+        }
+        assertEquals(1, events.get(0).get("a").asInt());
+        for (int parseError : new int[]{1, 3, 6, 7}) {
+            assertEquals("[\"parse_error\"]", events.get(parseError).get("tags").toString(), lines[parseError]);
+            assertEquals(lines[parseError], events.get(parseError).get("message").asText());
+        }
+        assertEquals("\"b\":2}", events.get(2).get("message").asText());
+        assertEquals("[1,2]", events.get(4).get("message").asText());
+        assertEquals("WARN", events.get(5).get("level").asText());
+        assertTrue(events.get(9).get("ok").asBoolean());
+        assertEquals(2, events.get(10).get("ok").asInt());
+        assertEquals(lines[11], events.get(11).get("message").asText());
+        assertEquals("c", events.get(12).get("nested").get("a").get(1).get("b").asText());
+        assertEquals("last", events.get(13).get("message").asText());
     }
 
     @Test
