@@ -38,32 +38,26 @@ class EventEncoderTest {
         return events;
     }
 
+    /** Each line read alone: something else stands between them in the batch's data (only [start, end) is a line). */
     private EventBatch batch(Upload upload, String... lines) throws Exception {
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        int[] starts = new int[lines.length];
-        int[] ends = new int[lines.length];
-        long[] numbers = new long[lines.length];
-        for (int i = 0; i < lines.length; i++) {
-            data.writeBytes("garbage-between-lines".getBytes(StandardCharsets.UTF_8)); // only [start, end) is a line
-            starts[i] = data.size();
-            data.writeBytes(lines[i].getBytes(StandardCharsets.UTF_8));
-            ends[i] = data.size();
-            numbers[i] = i + 1;
-        }
-        return encoder.encode(new LineBatch(upload, data.toByteArray(), starts, ends, numbers, lines.length, List.of(), 0, 0));
+        return laidOut(upload, "garbage-between-lines", lines);
     }
 
     /** The lines as a stored upload holds them, one after the other: one parser reads a run of JSON lines. */
     private EventBatch stored(Upload upload, String... lines) throws Exception {
+        return laidOut(upload, "\n", lines);
+    }
+
+    private EventBatch laidOut(Upload upload, String between, String... lines) throws Exception {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         int[] starts = new int[lines.length];
         int[] ends = new int[lines.length];
         long[] numbers = new long[lines.length];
         for (int i = 0; i < lines.length; i++) {
+            data.writeBytes(between.getBytes(StandardCharsets.UTF_8));
             starts[i] = data.size();
             data.writeBytes(lines[i].getBytes(StandardCharsets.UTF_8));
             ends[i] = data.size();
-            data.write('\n');
             numbers[i] = i + 1;
         }
         return encoder.encode(new LineBatch(upload, data.toByteArray(), starts, ends, numbers, lines.length, List.of(), 0, 0));
