@@ -89,7 +89,7 @@ head -n "$ES_EVENTS" "$IN/events.ndjson" >"$IN/es.ndjson"
 RAW_BYTES=$(stat -c %s "$IN/events.ndjson")
 
 scenario baseline baseline --file "$IN/events.ndjson" --events "$EVENTS"
-W=(--warmup-events "$WARMUP")   # one upload of the first events before the measured one: JIT warm-up
+W=(--warmup-events "$WARMUP" --warmup-rounds 3)   # uploads of the first events before the measured one: JIT warm-up
 scenario tcp logship --file "$IN/events.ndjson" --events "$EVENTS" "${W[@]}"
 scenario gzip logship --file "$IN/events.ndjson.gz" --gzip --raw-bytes "$RAW_BYTES" --events "$EVENTS" \
   "${W[@]}" --warmup-file "$IN/events.ndjson"

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  *
  *   gen        --data DIR --out DIR --events N [--big-bytes B]     make the input files
  *   logship    --name N --file F --events N [--protocol udp|http|kafka] [--batch B] [--content-type T] [--gzip]
- *              [--jvm "-Xmx256m ..."] [--env K=V,K=V] [--query "&k=v"]  upload F, wait until the sink has every event
+ *              [--jvm "-Xmx256m ..."] [--env K=V,K=V] [--query "&k=v"]  upload F (curl), wait until the sink has every event
+ *              [--warmup-events W [--warmup-rounds R]]              first: R uploads of F's first W events
  *              (kafka: --env KAFKA_BOOTSTRAP_SERVERS=...; until the upload's answer, once Kafka acknowledged all)
  *   latency    --count N [--warmup W]                               single-event uploads, upload -> sink
  *   baseline   --file F --events N                                  a plain socket copy of F to the same sink
@@ -120,14 +121,9 @@ public final class Bench {
              LogshipProcess logship = startLogship(sink, protocol, batch, sink.lines::get)) {
             warmUp(logship, sink, protocol);
             double cpuBefore = logship.cpuSeconds();
-            HttpRequest.Builder request = logship.upload("&wait=true" + args.getOrDefault("query", ""),
-                    args.getOrDefault("content-type", "application/x-ndjson"));
-            if (gzip) {
-                request.header("Content-Encoding", "gzip");
-            }
             long start = System.nanoTime();
-            CompletableFuture<HttpResponse<String>> response = LogshipProcess.HTTP.sendAsync(
-                    request.POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<LogshipProcess.Answer> response = logship.curl("&wait=true" + args.getOrDefault("query", ""),
+                    args.getOrDefault("content-type", "application/x-ndjson"), gzip, file);
             long end;
             if (udp) {
                 String body = response.get(30, TimeUnit.MINUTES).body();
@@ -184,21 +180,24 @@ public final class Bench {
         if (events == 0) {
             return;
         }
+        int rounds = Integer.parseInt(args.getOrDefault("warmup-rounds", "1"));
         Path source = Path.of(args.getOrDefault("warmup-file", args.get("file")));
-        StringBuilder body = new StringBuilder();
+        Path warmup = logship.work.resolve("warmup.input");
         try (var lines = Files.lines(source)) {
-            lines.limit(events).forEach(line -> body.append(line).append('\n'));
+            Files.write(warmup, (Iterable<String>) lines.limit(events)::iterator);
         }
-        check(LogshipProcess.HTTP.send(logship.upload("&wait=true" + args.getOrDefault("query", ""),
-                        args.getOrDefault("content-type", "application/x-ndjson"))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString()));
+        for (int round = 0; round < rounds; round++) {
+            check(logship.curl("&wait=true" + args.getOrDefault("query", ""),
+                    args.getOrDefault("content-type", "application/x-ndjson"), false, warmup).get());
+        }
+        Files.delete(warmup);
         if ("udp".equals(protocol)) {
             sink.awaitQuiet(TimeUnit.SECONDS.toNanos(1));
         } else if (!"kafka".equals(protocol)) {     // Kafka: the answer came once every record was acknowledged
-            sink.awaitLines(events, TimeUnit.MINUTES.toNanos(5));
+            sink.awaitLines((long) events * rounds, TimeUnit.MINUTES.toNanos(5));
         }
         sink.reset();
-        result.put("warmup_events", String.valueOf(events));
+        result.put("warmup_events", events + (rounds > 1 ? "x" + rounds : ""));
     }
 
     private LogshipProcess startLogship(CountingSink sink, String protocol, String batch,
@@ -226,7 +225,7 @@ public final class Bench {
     }
 
     /** Waits for the sink, but gives up at once when the upload itself failed. */
-    private static long awaitSink(CountingSink sink, long events, CompletableFuture<HttpResponse<String>> response)
+    private static long awaitSink(CountingSink sink, long events, CompletableFuture<LogshipProcess.Answer> response)
             throws Exception {
         long deadline = System.nanoTime() + MINUTES_30;
         while (!sink.waitFor(events, TimeUnit.MILLISECONDS.toNanos(100))) {
@@ -607,6 +606,13 @@ public final class Bench {
 
     private String name() {
         return args.getOrDefault("name", "run");
+    }
+
+    private static LogshipProcess.Answer check(LogshipProcess.Answer answer) {
+        if (answer.statusCode() >= 300 || answer.statusCode() < 200) {
+            throw new IllegalStateException("upload answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return answer;
     }
 
     private static HttpResponse<String> check(HttpResponse<String> response) {

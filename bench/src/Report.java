@@ -133,7 +133,7 @@ final class Report {
             notes.add(String.format("%.1f MB on the wire", Double.parseDouble(x.get("gzip_bytes")) / 1e6));
         }
         if (x.containsKey("warmup_events")) {
-            notes.add("after a warm-up upload of " + x.get("warmup_events"));
+            notes.add("after warm-up uploads of " + x.get("warmup_events"));
         }
         if (x.containsKey("first_event_s")) {
             notes.add("first event at the sink after " + x.get("first_event_s") + " s");
