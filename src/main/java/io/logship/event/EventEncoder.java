@@ -13,7 +13,6 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.logship.upload.LineBatch;
 import io.logship.upload.Upload;
@@ -47,8 +46,8 @@ public class EventEncoder {
     private static final byte[] CLOSE_STRING_OBJECT = bytes("\"}");
     private static final byte[] ORIGINAL_TIMESTAMP = bytes("\"original_timestamp\":");
 
+    /** Duplicate keys are refused by {@link FieldNames}, not by Jackson's detection (a HashSet per object). */
     private final JsonFactory json = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build();
     private final ZoneId defaultZone;
@@ -120,6 +119,7 @@ public class EventEncoder {
         final OwnFields own;
         final LineFormat.ParsedLine parsed = new LineFormat.ParsedLine();
         final List<ParseError> parseErrors = new ArrayList<>(0);
+        final FieldNames names = new FieldNames();
         final JsonLines json;
 
         Line(Upload upload, LineFormat format, TimeContext time, OwnFields own, JsonLines json) {
@@ -181,11 +181,13 @@ public class EventEncoder {
             throws IOException {
         JsonParser parser = line.json.at(start);
         int base = line.json.base;
+        FieldNames names = line.names;
         if (parser.nextToken() != JsonToken.START_OBJECT) {
-            skipValue(parser);
+            skipValue(parser, names, 0);
             line.json.ended(parser, end);
             return false;
         }
+        names.open(0);
         long timestamp = EventTimestamp.NONE;
         int timestampRank = Integer.MAX_VALUE;
         String level = null;
@@ -196,8 +198,9 @@ public class EventEncoder {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             int fieldStart = base + (int) parser.currentTokenLocation().getByteOffset();
             String name = parser.currentName();
+            names.add(parser, 0, name);
             JsonToken value = parser.nextToken();
-            skipValue(parser);
+            skipValue(parser, names, 1);
             int fieldEnd = base + (int) parser.currentLocation().getByteOffset();
             // the upload's source (given, or its default) and environment (when given) win over the line's
             if (OWN_FIELDS.contains(name) || name.equals("source")
@@ -363,15 +366,23 @@ public class EventEncoder {
         return (long) from << 32 | to;
     }
 
-    /** Consumes the current value whole, strings included, so that a bad escape anywhere is a parse error. */
-    private static void skipValue(JsonParser parser) throws IOException {
+    /**
+     * Consumes the current value whole, strings included, so that a bad escape anywhere is a parse error, and so
+     * is a key twice in one object (Elasticsearch refuses such a document).
+     *
+     * @param level how deep the value is in the line's object: 1 for a field's value
+     */
+    private static void skipValue(JsonParser parser, FieldNames names, int level) throws IOException {
         int depth = 0;
         JsonToken token = parser.currentToken();
         do {
             if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                names.open(level + depth);
                 depth++;
             } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
                 depth--;
+            } else if (token == JsonToken.FIELD_NAME) {
+                names.add(parser, level + depth - 1, parser.currentName());
             } else if (token == JsonToken.VALUE_STRING) {
                 parser.finishToken();
             }
@@ -382,6 +393,62 @@ public class EventEncoder {
                 }
             }
         } while (depth > 0);
+    }
+
+    /**
+     * The keys of each object open in a line, one list per depth, to refuse a duplicate: compared one by one up to
+     * {@value #LINEAR} keys (a parser returns the same String for the same key, so most comparisons are one
+     * reference), in a set beyond, so that an object of many keys costs no more than Jackson's own detection.
+     */
+    static final class FieldNames {
+        private static final int LINEAR = 16;
+        private String[][] names = new String[8][];
+        private int[] counts = new int[8];
+        private java.util.Set<String>[] many = newSets(8);
+
+        void open(int depth) {
+            if (depth >= counts.length) {
+                int size = Math.max(depth + 1, counts.length * 2);
+                names = Arrays.copyOf(names, size);
+                counts = Arrays.copyOf(counts, size);
+                many = Arrays.copyOf(many, size);
+            }
+            counts[depth] = 0;
+            many[depth] = null;
+        }
+
+        void add(JsonParser parser, int depth, String name) throws IOException {
+            String[] seen = names[depth];
+            int count = counts[depth];
+            if (count < LINEAR) {
+                for (int i = 0; i < count; i++) {
+                    if (name.equals(seen[i])) {
+                        throw duplicate(parser, name);
+                    }
+                }
+                if (seen == null) {
+                    seen = names[depth] = new String[LINEAR];
+                }
+                seen[count] = name;
+            } else {
+                if (many[depth] == null) {
+                    many[depth] = new java.util.HashSet<>(Arrays.asList(seen));
+                }
+                if (!many[depth].add(name)) {
+                    throw duplicate(parser, name);
+                }
+            }
+            counts[depth] = count + 1;
+        }
+
+        private static IOException duplicate(JsonParser parser, String name) {
+            return new com.fasterxml.jackson.core.JsonParseException(parser, "duplicate field '" + name + "'");
+        }
+
+        @SuppressWarnings("unchecked")
+        private static java.util.Set<String>[] newSets(int size) {
+            return new java.util.Set[size];
+        }
     }
 
     /** Where the value starts in a raw {@code "name" : value} span. */

@@ -112,6 +112,31 @@ class EventEncoderTest {
     }
 
     @Test
+    void aKeyTwiceInOneObjectAtAnyDepthIsAParseError() throws Exception {
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 40; i++) {
+            many.append("\"k").append(i).append("\":").append(i).append(',');
+        }
+        String distinct = many + "\"last\":0}";
+        String[] lines = {
+                "{\"n\":{\"x\":1,\"x\":2}}",
+                "[{\"x\":1,\"x\":2}]",            // a line starting with [ that does not parse is text
+                many + "\"k39\":0}",
+                "{\"a\":[{\"x\":1,\"y\":{\"x\":[{\"x\":1}]}}],\"b\":[{\"x\":1},{\"x\":2}],\"x\":{\"x\":1}}",
+                distinct};
+        List<JsonNode> events = encode(UPLOAD, lines);
+        for (int parseError : new int[]{0, 2}) {
+            assertEquals("[\"parse_error\"]", events.get(parseError).get("tags").toString(), lines[parseError]);
+        }
+        assertEquals(lines[1], events.get(1).get("message").asText());
+        assertEquals(null, events.get(1).get("tags"));
+        assertEquals(1, events.get(3).get("x").get("x").asInt(), "the same key in other objects is no duplicate");
+        assertEquals(2, events.get(3).get("b").get(1).get("x").asInt());
+        assertEquals(39, events.get(4).get("k39").asInt());
+        assertEquals(sameIngestTime(batch(UPLOAD, lines)), sameIngestTime(stored(UPLOAD, lines)));
+    }
+
+    @Test
     void jsonObjectKeepsEveryFieldAndGetsLogshipFields() throws Exception {
         JsonNode event = one("{\"message\":\"hi\",\"n\":3,\"f\":1.5,\"b\":true,\"z\":null,\"nested\":{\"a\":[1,{\"b\":\"c\"}]},\"tags\":[\"x\"]}");
         assertEquals("hi", event.get("message").asText());
