@@ -121,6 +121,7 @@ public final class Bench {
              LogshipProcess logship = startLogship(sink, protocol, batch, sink.lines::get)) {
             warmUp(logship, sink, protocol);
             double cpuBefore = logship.cpuSeconds();
+            Map<String, Double> threadsBefore = logship.threadCpuSeconds();
             long start = System.nanoTime();
             CompletableFuture<LogshipProcess.Answer> response = logship.curl("&wait=true" + args.getOrDefault("query", ""),
                     args.getOrDefault("content-type", "application/x-ndjson"), gzip, file);
@@ -166,6 +167,10 @@ public final class Bench {
             }
             result.put("batch", batch);
             result.put("cpu_s", fmt(logship.cpuSeconds() - cpuBefore, 1));
+            StringBuilder threads = new StringBuilder();
+            logship.threadCpuSeconds().forEach((kind, seconds) -> threads.append(threads.length() == 0 ? "" : ",")
+                    .append(kind).append(':').append(fmt(seconds - threadsBefore.getOrDefault(kind, 0.0), 2)));
+            result.put("cpu_s_by_thread", threads.toString());
             memory(logship, events);
         }
         report();

@@ -190,6 +190,53 @@ final class LogshipProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU seconds per kind of thread so far (/proc/PID/task: encode pool, Vert.x, Netty, the JIT compiler, GC),
+     * for where a scenario's CPU went without a profiler attached.
+     */
+    Map<String, Double> threadCpuSeconds() {
+        Map<String, Double> cpu = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                    cpu.merge(threadKind(name), seconds, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the process ended
+        }
+        return cpu;
+    }
+
+    /** /proc shows a thread's name cut to 15 characters. */
+    private static String threadKind(String name) {
+        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            return "jit";
+        }
+        if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            return "gc";
+        }
+        if (name.startsWith("vert.x-worker")) {
+            return "vertx-worker";
+        }
+        if (name.startsWith("vert.x-eventloo")) {
+            return "vertx-eventloop";
+        }
+        if (name.startsWith("Camel Thread")) {
+            return "netty";
+        }
+        if (name.startsWith("Camel (camel-")) {
+            return "camel-pools";   // the encode pool and the upload workers (their names are cut before the pool's)
+        }
+        return "other";
+    }
+
     /** VmHWM read while the process still lives. */
     long peakRssKb() {
         long hwm = statusKb("VmHWM");
