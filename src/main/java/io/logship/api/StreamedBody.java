@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * A raw upload's body as the route reads it, while it arrives: the upload is checked and written to disk as the
@@ -28,18 +29,24 @@ final class StreamedBody extends InputStream {
     private int position;
     private long waiting;
     private boolean paused;
-    private boolean reading;
     private boolean ended;
     private boolean closed;
     private Throwable failure;
 
     /** Takes the request's body from now on: call on its event loop before the handler returns. */
-    StreamedBody(HttpServerRequest request, Context eventLoop) {
-        this.request = request;
-        this.eventLoop = eventLoop;
+    StreamedBody(RoutingContext ctx) {
+        this.request = ctx.request();
+        this.eventLoop = ctx.vertx().getOrCreateContext();
         request.handler(this::arrived);
         request.endHandler(v -> ended());
         request.exceptionHandler(this::failed);
+        // answered (what is left of the body is dropped) or the connection gone (a reader waiting fails)
+        ctx.addEndHandler(done -> {
+            if (done.failed()) {
+                failed(done.cause());
+            }
+            close();
+        });
     }
 
     private synchronized void arrived(Buffer chunk) {
@@ -61,7 +68,7 @@ final class StreamedBody extends InputStream {
     }
 
     /** The connection closed, or the request was refused (408), before its end. */
-    synchronized void failed(Throwable cause) {
+    private synchronized void failed(Throwable cause) {
         if (!ended && failure == null) {
             failure = cause;
         }
@@ -72,11 +79,6 @@ final class StreamedBody extends InputStream {
     public synchronized int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
-        }
-        if (!reading) {
-            // Camel's platform-http pauses a request whose route reads the body itself (useBodyHandler: false)
-            reading = true;
-            eventLoop.runOnContext(v -> resumeUnlessFull());
         }
         while (chunks.isEmpty()) {
             if (failure != null || closed) {
@@ -110,7 +112,11 @@ final class StreamedBody extends InputStream {
         return n;
     }
 
-    private synchronized void resumeUnlessFull() {
+    /**
+     * Camel's platform-http pauses a request whose route reads the body itself (useBodyHandler: false); this body
+     * is taken as it arrives, up to its bound, whether the route reads yet or not. Call on the event loop.
+     */
+    synchronized void flowing() {
         if (!paused) {
             request.resume();
         }

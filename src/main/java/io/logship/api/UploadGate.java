@@ -96,21 +96,19 @@ public class UploadGate implements Handler<RoutingContext> {
             });
         }
         watchBody(ctx, upload);
+        StreamedBody body = null;
         if (upload && !lower(request.getHeader("Content-Type")).startsWith("multipart/")) {
-            StreamedBody body = new StreamedBody(request, ctx.vertx().getOrCreateContext());
+            body = new StreamedBody(ctx);
             ctx.put(BODY, body);
-            ctx.addEndHandler(done -> {
-                if (done.failed()) {
-                    body.failed(done.cause());
-                }
-                body.close();
-            });
         }
         // curl sends "Expect: 100-continue" before a body over 1 MB and waits up to a second for the go-ahead
         if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
             request.response().writeContinue();
         }
         ctx.next();
+        if (body != null) {
+            body.flowing();
+        }
     }
 
     /**
