@@ -123,13 +123,13 @@ public class EventEncoder {
         final JsonLines json;
 
         Line(Upload upload, LineFormat format, TimeContext time, OwnFields own, JsonLines json) {
-            this.json = json;
             this.upload = upload;
             this.textOnly = upload.textOnly();
             this.declaredNdjson = upload.declaredNdjson();
             this.format = format;
             this.time = time;
             this.own = own;
+            this.json = json;
         }
     }
 
@@ -166,7 +166,7 @@ public class EventEncoder {
                 out.truncate(mark);
             } catch (IOException parseError) {
                 out.truncate(mark);
-                line.json.forget();
+                line.json.close();
                 if (data[first] == '{' || line.declaredNdjson) {
                     writeParseError(data, start, end, number, line, out);
                     return;
@@ -527,11 +527,7 @@ public class EventEncoder {
             after = lineEnd;
         }
 
-        /** The parser stopped inside a value: the next line starts afresh. */
-        void forget() {
-            close();
-        }
-
+        /** Also when the parser stopped inside a value: the next line starts afresh. */
         void close() {
             if (parser != null) {
                 try {
