@@ -191,6 +191,9 @@ public final class Bench {
         try (var lines = Files.lines(source)) {
             Files.write(warmup, (Iterable<String>) lines.limit(events)::iterator);
         }
+        try (var written = Files.lines(warmup)) {
+            events = (int) written.count();   // a file shorter than the warm-up is uploaded whole
+        }
         for (int round = 0; round < rounds; round++) {
             check(logship.curl("&wait=true" + args.getOrDefault("query", ""),
                     args.getOrDefault("content-type", "application/x-ndjson"), false, warmup).get());
