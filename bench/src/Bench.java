@@ -194,10 +194,15 @@ public final class Bench {
         try (var written = Files.lines(warmup)) {
             events = (int) written.count();   // a file shorter than the warm-up is uploaded whole
         }
+        // each round's rate (until logship's answer to ?wait=true) shows how far the JIT still was from settled
+        StringBuilder rates = new StringBuilder();
         for (int round = 0; round < rounds; round++) {
+            long start = System.nanoTime();
             check(logship.curl("&wait=true" + args.getOrDefault("query", ""),
                     args.getOrDefault("content-type", "application/x-ndjson"), false, warmup).get());
+            rates.append(rates.length() == 0 ? "" : ",").append(events * 1_000_000_000L / (System.nanoTime() - start));
         }
+        result.put("warmup_events_s", rates.toString());
         Files.delete(warmup);
         if ("udp".equals(protocol)) {
             sink.awaitQuiet(TimeUnit.SECONDS.toNanos(1));

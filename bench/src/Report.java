@@ -133,7 +133,8 @@ final class Report {
             notes.add(String.format("%.1f MB on the wire", Double.parseDouble(x.get("gzip_bytes")) / 1e6));
         }
         if (x.containsKey("warmup_events")) {
-            notes.add("after warm-up uploads of " + x.get("warmup_events"));
+            notes.add("after warm-up uploads of " + x.get("warmup_events")
+                    + (x.containsKey("warmup_events_s") ? " (events/s: " + x.get("warmup_events_s") + ")" : ""));
         }
         if (x.containsKey("first_event_s")) {
             notes.add("first event at the sink after " + x.get("first_event_s") + " s");
