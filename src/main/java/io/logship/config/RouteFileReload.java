@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 
 import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
@@ -102,7 +101,7 @@ public class RouteFileReload extends RouteWatcherReloadStrategy {
                     continue;     // replaced between the listing and the read: the next poll sees it
                 }
                 if (!content.equals(seen.put(file, content))) {
-                    reload(file);
+                    reload(file, content);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -110,12 +109,15 @@ public class RouteFileReload extends RouteWatcherReloadStrategy {
         }
     }
 
-    private void reload(Path file) {
+    /**
+     * Loads the content this poll read, not the file again: the file may be saved anew meanwhile, and the version
+     * remembered as applied (put back after a failed edit) must be the one that was loaded.
+     */
+    private void reload(Path file, String content) {
         String name = file.toString();
         try {
             setLastError(null);
-            Resource resource = PluginHelper.getResourceLoader(getCamelContext()).resolveResource("file:" + name);
-            getResourceReload().onReload(name, resource);
+            getResourceReload().onReload(name, ResourceHelper.fromString("file:" + name, content));
             incSucceededCounter();
         } catch (Exception e) {
             setLastError(e);
