@@ -90,8 +90,8 @@ RAW_BYTES=$(stat -c %s "$IN/events.ndjson")
 
 scenario baseline baseline --file "$IN/events.ndjson" --events "$EVENTS"
 # a running gateway is warm: the same file uploaded WARMUP_ROUNDS times before the measured upload. The JIT compiler
-# works through the first four or five uploads of a million events (C2 busy 1.4, 0.9, 1.0, 0.5 s of them, the
-# rate 250k, 390k, 470k, 520k events/s; see docs/BENCHMARKS.md); each warm-up's rate is in the notes.
+# works through the first four or five uploads of a million events (C2 busy 4.2, 1.4, 0.9, 1.0, 0.5 s in the first
+# five, which ran at 250k, 393k, 474k, 525k, 547k events/s; see docs/BENCHMARKS.md); each warm-up's rate is in the notes.
 W=(--warmup-events "$EVENTS" --warmup-rounds "$WARMUP_ROUNDS")
 scenario tcp logship --file "$IN/events.ndjson" --events "$EVENTS" "${W[@]}"
 scenario gzip logship --file "$IN/events.ndjson.gz" --gzip --raw-bytes "$RAW_BYTES" --events "$EVENTS" \
