@@ -89,9 +89,9 @@ head -n "$ES_EVENTS" "$IN/events.ndjson" >"$IN/es.ndjson"
 RAW_BYTES=$(stat -c %s "$IN/events.ndjson")
 
 scenario baseline baseline --file "$IN/events.ndjson" --events "$EVENTS"
-# a running gateway is warm: the same file uploaded WARMUP_ROUNDS times before the measured upload. The JIT compiler
-# works through the first four or five uploads of a million events (C2 busy 4.2, 1.4, 0.9, 1.0, 0.5 s in the first
-# five, which ran at 250k, 393k, 474k, 525k, 547k events/s; see docs/BENCHMARKS.md); each warm-up's rate is in the notes.
+# a running gateway is warm: the same file uploaded WARMUP_ROUNDS times before the measured upload, since the JIT
+# compiler works through the first four or five uploads of a million events (docs/BENCHMARKS.md, "a warm gateway");
+# each warm-up's rate is in the notes.
 W=(--warmup-events "$EVENTS" --warmup-rounds "$WARMUP_ROUNDS")
 scenario tcp logship --file "$IN/events.ndjson" --events "$EVENTS" "${W[@]}"
 scenario gzip logship --file "$IN/events.ndjson.gz" --gzip --raw-bytes "$RAW_BYTES" --events "$EVENTS" \
