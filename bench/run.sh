@@ -32,10 +32,10 @@ DATA=${LOGSHIP_DATA:-$ROOT/../shared/data}
 DATA=$(cd "$DATA" && pwd)
 
 if $QUICK; then
-  EVENTS=100000 SWEEP_EVENTS=20000 BIG_BYTES=$((64 << 20)) ES_EVENTS=20000 LATENCY=50 LATENCY_WARMUP=200 WARMUP_ROUNDS=1
+  EVENTS=100000 SWEEP_EVENTS=20000 BIG_BYTES=$((64 << 20)) ES_EVENTS=20000 LATENCY=50 LATENCY_WARMUP=200 WARMUP_ROUNDS=1 RUNS=1
   JMH_OPTS=(-f 1 -wi 2 -i 2 -w 1s -r 1s)
 else
-  EVENTS=1000000 SWEEP_EVENTS=200000 BIG_BYTES=$((1 << 30)) ES_EVENTS=200000 LATENCY=500 LATENCY_WARMUP=2000 WARMUP_ROUNDS=4
+  EVENTS=1000000 SWEEP_EVENTS=200000 BIG_BYTES=$((1 << 30)) ES_EVENTS=200000 LATENCY=500 LATENCY_WARMUP=2000 WARMUP_ROUNDS=6 RUNS=3
   JMH_OPTS=(-f 1 -wi 5 -i 5 -w 2s -r 2s)
 fi
 ES_VERSION=9.2.4
@@ -89,20 +89,23 @@ head -n "$ES_EVENTS" "$IN/events.ndjson" >"$IN/es.ndjson"
 RAW_BYTES=$(stat -c %s "$IN/events.ndjson")
 
 scenario baseline baseline --file "$IN/events.ndjson" --events "$EVENTS"
-# a running gateway is warm: the same file uploaded WARMUP_ROUNDS times before the measured upload, since the JIT
-# compiler works through the first four or five uploads of a million events (docs/BENCHMARKS.md, "a warm gateway");
+# a running gateway is warm: the same file uploaded WARMUP_ROUNDS times before the measured uploads, since the JIT
+# compiler works through the first several uploads of a million events (docs/BENCHMARKS.md, "a warm gateway");
 # each warm-up's rate is in the notes.
 W=(--warmup-events "$EVENTS" --warmup-rounds "$WARMUP_ROUNDS")
-scenario tcp logship --file "$IN/events.ndjson" --events "$EVENTS" "${W[@]}"
+# the contenders of the comparison are each measured RUNS times in a row, and the median run counts (runs vary by 10 %)
+R=(--runs "$RUNS")
+scenario tcp logship --file "$IN/events.ndjson" --events "$EVENTS" "${W[@]}" "${R[@]}"
 scenario gzip logship --file "$IN/events.ndjson.gz" --gzip --raw-bytes "$RAW_BYTES" --events "$EVENTS" \
-  "${W[@]}" --warmup-file "$IN/events.ndjson"
+  "${W[@]}" "${R[@]}" --warmup-file "$IN/events.ndjson"
 # text.log holds eight formats one after the other: no multiline joining, so that every line stays an event.
 # text: time, level and fields read (the layout of the first lines); text-plain: format=plain, lines only wrapped
-scenario text logship --file "$IN/text.log" --content-type text/plain --query "&multiline=off" --events "$EVENTS" "${W[@]}"
+scenario text logship --file "$IN/text.log" --content-type text/plain --query "&multiline=off" --events "$EVENTS" \
+  "${W[@]}" "${R[@]}"
 scenario text-plain logship --file "$IN/text.log" --content-type text/plain --query "&format=plain&multiline=off" \
-  --events "$EVENTS" "${W[@]}"
-scenario udp logship --file "$IN/events.ndjson" --protocol udp --events "$EVENTS" "${W[@]}"
-scenario http logship --file "$IN/events.ndjson" --protocol http --events "$EVENTS" "${W[@]}"
+  --events "$EVENTS" "${W[@]}" "${R[@]}"
+scenario udp logship --file "$IN/events.ndjson" --protocol udp --events "$EVENTS" "${W[@]}" "${R[@]}"
+scenario http logship --file "$IN/events.ndjson" --protocol http --events "$EVENTS" "${W[@]}" "${R[@]}"
 # a running gateway is warm: single-event uploads first until the JIT has compiled their path
 # the Kafka output, to a local KRaft broker from the Maven Central jars (scripts/kafka.sh; fetched once)
 KAFKA_WORK=$OUT/kafka
@@ -111,7 +114,7 @@ KAFKA_PORT=$(bench free-port)
 trap 'bash scripts/kafka.sh stop "$KAFKA_WORK" >/dev/null 2>&1 || true' EXIT
 if bash scripts/kafka.sh start "$KAFKA_PORT" "$KAFKA_WORK" "$(bench free-port)" >"$OUT/kafka-start.log" 2>&1; then
   scenario kafka logship --file "$IN/events.ndjson" --protocol kafka --env "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT" \
-    --events "$EVENTS" "${W[@]}"
+    --events "$EVENTS" "${W[@]}" "${R[@]}"
 else
   echo "   Kafka did not start; see $OUT/kafka-start.log" >&2
 fi
@@ -125,7 +128,7 @@ if ! command -v syslog-ng >/dev/null && $INSTALL_SYSLOG_NG; then
     || echo "   could not install syslog-ng-core; see $OUT/apt.log" >&2
 fi
 if command -v syslog-ng >/dev/null; then
-  scenario syslog-ng syslog-ng --mode plain --file "$IN/events.ndjson" --events "$EVENTS"
+  scenario syslog-ng syslog-ng --mode plain --file "$IN/events.ndjson" --events "$EVENTS" "${R[@]}"
   scenario syslog-ng-json syslog-ng --mode json --file "$IN/events.ndjson" --events "$EVENTS"
 else
   log "syslog-ng is not installed: skipped (bash bench/run.sh --install-syslog-ng to include it)"
@@ -140,7 +143,7 @@ if [[ ! -x $RSYSLOG/usr/sbin/rsyslogd ]] && command -v apt-get >/dev/null; then
     || echo "   could not fetch rsyslog; see $OUT/rsyslog-fetch.log" >&2
 fi
 if [[ -x $RSYSLOG/usr/sbin/rsyslogd ]]; then
-  scenario rsyslog rsyslog --root "$RSYSLOG" --mode plain --file "$IN/events.ndjson" --events "$EVENTS"
+  scenario rsyslog rsyslog --root "$RSYSLOG" --mode plain --file "$IN/events.ndjson" --events "$EVENTS" "${R[@]}"
   scenario rsyslog-json rsyslog --root "$RSYSLOG" --mode json --file "$IN/events.ndjson" --events "$EVENTS"
 else
   log "rsyslog could not be fetched: skipped"

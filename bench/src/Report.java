@@ -125,12 +125,16 @@ final class Report {
         List<String> notes = new ArrayList<>();
         if (x.containsKey("received")) {
             notes.add("received/sent " + x.get("received") + "/" + x.get("sent") + " = " + x.get("received_ratio"));
-            if (!x.get("sent").equals(x.get("events"))) {
-                notes.add("**logship counted " + x.get("sent") + " events sent for " + x.get("events") + " uploaded**");
+            String uploaded = x.getOrDefault("uploaded", x.get("events"));
+            if (!x.get("sent").equals(uploaded)) {
+                notes.add("**logship counted " + x.get("sent") + " events sent for " + uploaded + " uploaded**");
             }
         }
         if (x.containsKey("gzip_bytes")) {
             notes.add(String.format("%.1f MB on the wire", Double.parseDouble(x.get("gzip_bytes")) / 1e6));
+        }
+        if (x.containsKey("runs_events_s")) {
+            notes.add("median of " + x.get("runs_events_s").split(",").length + " runs (events/s: " + x.get("runs_events_s") + ")");
         }
         if (x.containsKey("warmup_events")) {
             notes.add("after warm-up uploads of " + x.get("warmup_events")
