@@ -1,6 +1,10 @@
 package io.logship.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -9,6 +13,7 @@ import io.logship.event.EventEncoder;
 import io.logship.event.LineFormat;
 import io.logship.upload.LineBatch;
 import io.logship.upload.Upload;
+import io.logship.upload.UploadReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,32 +54,32 @@ public class EventEncoderBenchmark {
 
     @Setup
     public void setUp() throws IOException {
+        // batches as the upload path makes them: read by UploadReader from a stored file (the layout of their bytes
+        // decides whether a run of JSON lines shares one parser)
         List<byte[]> lines = input.equals("ndjson") ? BenchData.ndjsonLines() : BenchData.textLines();
-        Upload upload = new Upload("0123456789abcdef0123456789abcdef", "bench", "bench", null, false, 0);
-        batches = new LineBatch[lines.size() / BATCH];
-        for (int b = 0; b < batches.length; b++) {
-            int size = 0;
-            for (int i = 0; i < BATCH; i++) {
-                size += lines.get(b * BATCH + i).length + 1;
+        Path file = Files.createTempFile("logship-jmh", ".log");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (byte[] line : lines) {
+                out.write(line);
+                out.write('\n');
             }
-            byte[] data = new byte[size];
-            int[] starts = new int[BATCH];
-            int[] ends = new int[BATCH];
-            long[] numbers = new long[BATCH];
-            int at = 0;
-            for (int i = 0; i < BATCH; i++) {
-                byte[] line = lines.get(b * BATCH + i);
-                System.arraycopy(line, 0, data, at, line.length);
-                starts[i] = at;
-                at += line.length;
-                ends[i] = at;
-                data[at++] = '\n';   // as in a stored upload: a batch is a stretch of its lines
-                numbers[i] = b * BATCH + i + 1L;
-            }
-            LineFormat format = input.equals("text-plain") ? LineFormat.NONE : LineFormat.detect(data, starts, ends, BATCH);
-            batches[b] = new LineBatch(upload, data, starts, ends, numbers, BATCH, List.of(), at, numbers[BATCH - 1],
-                    format, new byte[BATCH]);
         }
+        Upload upload = new Upload("0123456789abcdef0123456789abcdef", "bench", "bench", null, false, Files.size(file));
+        List<LineBatch> read = new ArrayList<>();
+        try (UploadReader reader = new UploadReader(upload, file, 0, 0, BATCH, 1 << 20)) {
+            while (reader.hasNext()) {
+                LineBatch b = reader.next();
+                if (b.count() == BATCH) {
+                    LineFormat format = input.equals("text-plain") ? LineFormat.NONE
+                            : LineFormat.detect(b.data(), b.starts(), b.ends(), BATCH);
+                    read.add(new LineBatch(upload, b.data(), b.starts(), b.ends(), b.lines(), BATCH, List.of(),
+                            b.resumeOffset(), b.resumeLine(), format, b.marks()));
+                }
+            }
+        } finally {
+            Files.delete(file);
+        }
+        batches = read.toArray(new LineBatch[0]);
     }
 
     @Benchmark

@@ -178,8 +178,7 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
                 line = pendingLine;
                 lineOffset = pendingOffset;
                 splitBefore = pendingSplit;
-                ensure(pendingBytes.length + 1);
-                lineStart = size + 1;
+                beginLine(pendingBytes.length);
                 System.arraycopy(pendingBytes, 0, data, lineStart, pendingBytes.length);
                 lineEnd = lineStart + pendingBytes.length;
                 pendingBytes = null;
@@ -206,7 +205,7 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
                 marks[count] |= LineBatch.SPLIT;
             }
             if (continuation) {
-                data[lineStart - 1] = '\n';
+                // joined by the line break before it (beginLine)
                 ends[count] = lineEnd;
                 size = lineEnd;
                 eventLines++;
@@ -254,7 +253,7 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
      */
     private String readLine() throws IOException {
         lineOffset = offset;
-        lineStart = size + 1;
+        beginLine(0);
         int end = lineStart;
         long lineBytes = 0;
         boolean complete = false;
@@ -315,6 +314,16 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
             }
         }
         return true;
+    }
+
+    /**
+     * The next line starts after a line break, as in the upload: EventEncoder reads a run of JSON lines with one
+     * parser only when nothing but blanks lies between them.
+     */
+    private void beginLine(int bytes) {
+        ensure(bytes);
+        data[size] = '\n';
+        lineStart = size + 1;
     }
 
     /** Room for {@code n} more bytes after {@code size} (and the joining byte before them). */

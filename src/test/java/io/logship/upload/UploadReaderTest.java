@@ -114,6 +114,19 @@ class UploadReaderTest {
         }
     }
 
+    /** The encoder reads a run of JSON lines with one parser only when nothing but blanks lies between them. */
+    @Test
+    void theEventsOfABatchAreSeparatedByLineBreaksAsInTheUpload() throws Exception {
+        List<LineBatch> batches = readAll(file("{\"a\":1}\r\n\n{\"a\":2}\n   \n{\"a\":3}\n{\"a\":4}\n{\"a\":5}"), 0, 0, 3, 1000);
+        assertEquals(List.of(3, 2), batches.stream().map(LineBatch::count).toList());
+        for (LineBatch batch : batches) {
+            for (int i = 1; i < batch.count(); i++) {
+                assertEquals("\n", new String(batch.data(), batch.ends()[i - 1], batch.starts()[i] - batch.ends()[i - 1]),
+                        "between events " + (i - 1) + " and " + i);
+            }
+        }
+    }
+
     @Test
     void resumingAtABatchEndContinuesWithTheNextLineAndItsNumber() throws Exception {
         Path file = file("l1\r\n\nl3\nl4\r\nl5\n\nl7\nl8");
