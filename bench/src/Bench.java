@@ -122,7 +122,8 @@ public final class Bench {
             warmUp(logship, sink, protocol);
             // --runs uploads measured one after the other: the figures are the median one's, the CPU their mean
             int runs = Integer.parseInt(args.getOrDefault("runs", "1"));
-            long[][] measured = new long[runs][];     // {nanos, first event nanos}
+            long[] nanos = new long[runs];
+            long[] firstEventNanos = new long[runs];
             long sent = 0;
             long received = 0;
             long datagrams = 0;
@@ -154,7 +155,8 @@ public final class Bench {
                     end = awaitSink(sink, events, response);
                     check(response.get(5, TimeUnit.MINUTES));
                 }
-                measured[run] = new long[] {end - start, kafka ? 0 : sink.firstNanos - start};
+                nanos[run] = end - start;
+                firstEventNanos[run] = sink.firstNanos - start;
             }
             if (args.containsKey("jfr")) {
                 // the profile covers the measured uploads only (see JfrTop)
@@ -169,21 +171,12 @@ public final class Bench {
             } else if (kafka) {
                 result.put("sent", String.valueOf(sent));
             }
-            long[][] byTime = measured.clone();
-            Arrays.sort(byTime, (x, y) -> Long.compare(x[0], y[0]));
-            long[] median = byTime[runs / 2];
-            if (runs > 1) {
-                StringBuilder rates = new StringBuilder();
-                for (long[] run : measured) {
-                    rates.append(rates.length() == 0 ? "" : ",").append(events * 1_000_000_000L / run[0]);
-                }
-                result.put("runs_events_s", rates.toString());
-            }
+            int median = medianRun(events, nanos);
             if (!kafka) {
-                result.put("first_event_s", fmt(median[1] / 1e9, 2));
+                result.put("first_event_s", fmt(firstEventNanos[median] / 1e9, 2));
             }
             long inputBytes = gzip ? Long.parseLong(args.getOrDefault("raw-bytes", "0")) : Files.size(file);
-            throughput(events, inputBytes, median[0]);
+            throughput(events, inputBytes, nanos[median]);
             if (gzip) {
                 result.put("gzip_bytes", String.valueOf(Files.size(file)));
             }
@@ -220,14 +213,14 @@ public final class Bench {
             events = (int) written.count();   // a file shorter than the warm-up is uploaded whole
         }
         // each round's rate (until logship's answer to ?wait=true) shows how far the JIT still was from settled
-        StringBuilder rates = new StringBuilder();
+        long[] nanos = new long[rounds];
         for (int round = 0; round < rounds; round++) {
             long start = System.nanoTime();
             check(logship.curl("&wait=true" + args.getOrDefault("query", ""),
                     args.getOrDefault("content-type", "application/x-ndjson"), false, warmup).get());
-            rates.append(rates.length() == 0 ? "" : ",").append(events * 1_000_000_000L / (System.nanoTime() - start));
+            nanos[round] = System.nanoTime() - start;
         }
-        result.put("warmup_events_s", rates.toString());
+        result.put("warmup_events_s", rates(events, nanos));
         Files.delete(warmup);
         if ("udp".equals(protocol)) {
             sink.awaitQuiet(TimeUnit.SECONDS.toNanos(1));
@@ -404,19 +397,13 @@ public final class Bench {
                 // --runs copies of the file one after the other, as logship's measured uploads: the median one counts
                 int runs = Integer.parseInt(args.getOrDefault("runs", "1"));
                 long[] nanos = new long[runs];
-                StringBuilder rates = new StringBuilder();
                 for (int run = 0; run < runs; run++) {
                     sink.reset();
                     long start = System.nanoTime();
                     copyToSocket(file, in);
                     nanos[run] = sink.awaitLines(events, MINUTES_30) - start;
-                    rates.append(rates.length() == 0 ? "" : ",").append(events * 1_000_000_000L / nanos[run]);
                 }
-                if (runs > 1) {
-                    result.put("runs_events_s", rates.toString());
-                }
-                Arrays.sort(nanos);
-                throughput(events, Files.size(file), nanos[runs / 2]);
+                throughput(events, Files.size(file), nanos[medianRun(events, nanos)]);
                 result.put("peak_rss_mb", String.valueOf(peakRssMb(process.pid())));
                 result.put("sink_mb", fmt(sink.bytes.get() / 1e6, 1));
             } finally {
@@ -641,6 +628,23 @@ public final class Bench {
             }
         }
         return -1;
+    }
+
+    /** The run of median time; with several runs, every run's rate goes to the result too. */
+    private int medianRun(long events, long[] nanos) {
+        if (nanos.length > 1) {
+            result.put("runs_events_s", rates(events, nanos));
+        }
+        Integer[] order = new Integer[nanos.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Long.compare(nanos[a], nanos[b]));
+        return order[nanos.length / 2];
+    }
+
+    /** Events per second of each run, comma separated. */
+    private static String rates(long events, long[] nanos) {
+        return Arrays.stream(nanos).mapToObj(n -> String.valueOf(events * 1_000_000_000L / n))
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     private void report() throws IOException {
