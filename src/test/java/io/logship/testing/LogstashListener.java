@@ -272,11 +272,17 @@ public final class LogstashListener implements AutoCloseable {
         undecodable.add(new String(data, offset, length, StandardCharsets.UTF_8));
     }
 
-    /** Drops live connections too, as a Logstash that goes away does. */
+    /**
+     * Drops live connections too, as a Logstash that goes away does. Returns once the port refuses connections:
+     * the kernel keeps a socket listening while the accept thread still waits on it, so a check right after
+     * {@code ServerSocket.close()} could still connect on a busy machine.
+     */
     @Override
     public void close() throws IOException {
         if (tcp != null) {
             tcp.close();
+            awaitListenerThread();
+            // after the join: a connection accepted just before the close is in the list too
             for (Socket client : clients) {
                 try {
                     client.close();
@@ -286,6 +292,15 @@ public final class LogstashListener implements AutoCloseable {
             }
         } else {
             udp.close();
+            awaitListenerThread();
+        }
+    }
+
+    private void awaitListenerThread() {
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
