@@ -38,10 +38,18 @@ public final class LogstashProcess implements AutoCloseable {
 
     /** Starts the listener on 127.0.0.1:{@code port} and waits until it accepts connections. */
     public static LogstashProcess start(int port) throws Exception {
+        return start(port, 0);
+    }
+
+    /**
+     * @param stallAfterBytes &gt; 0: each connection stops reading once it has read this many bytes, so that a kill
+     *                        that follows lands in the middle of an upload however fast logship is
+     */
+    public static LogstashProcess start(int port, long stallAfterBytes) throws Exception {
         Path received = Files.createTempDirectory("logstash-process-");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                LogstashProcess.class.getName(), String.valueOf(port), received.toString())
+                LogstashProcess.class.getName(), String.valueOf(port), received.toString(), String.valueOf(stallAfterBytes))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         LogstashProcess logstash = new LogstashProcess(process, received);
         LogshipApp.await(Duration.ofSeconds(30), () -> {
@@ -99,6 +107,7 @@ public final class LogstashProcess implements AutoCloseable {
     /** The child process: accept, read, append what each connection brings to a file of its own. */
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
+        long stallAfter = Long.parseLong(args[2]);
         try (ServerSocket server = new ServerSocket()) {
             server.setReuseAddress(true);
             // a small buffer, as a busy Logstash's: what is in it when the process dies is lost
@@ -107,22 +116,31 @@ public final class LogstashProcess implements AutoCloseable {
             for (int connection = 1; ; connection++) {
                 Socket client = server.accept();
                 Path file = Path.of(args[1], String.format("%06d.ndjson", connection));
-                Thread reader = new Thread(() -> copy(client, file));
+                Thread reader = new Thread(() -> copy(client, file, stallAfter));
                 reader.setDaemon(true);
                 reader.start();
             }
         }
     }
 
-    private static void copy(Socket client, Path file) {
+    private static void copy(Socket client, Path file, long stallAfter) {
         try (InputStream in = client.getInputStream(); OutputStream out = new FileOutputStream(file.toFile())) {
             byte[] buf = new byte[16384];
+            long left = stallAfter > 0 ? stallAfter : Long.MAX_VALUE;
             int n;
-            while ((n = in.read(buf)) > 0) {
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
                 out.write(buf, 0, n);
+                left -= n;
+            }
+            out.flush();
+            // stalled: the connection stays open, unread, until the process is killed
+            while (left == 0) {
+                Thread.sleep(60_000);
             }
         } catch (IOException ignored) {
             // the connection ends when logship closes it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
