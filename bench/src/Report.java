@@ -28,7 +28,7 @@ final class Report {
         WHAT.put("syslog-ng-json", "syslog-ng, TCP in -> json-parser -> format-json + 4 fields -> TCP sink");
         WHAT.put("rsyslog", "rsyslog, TCP in (imptcp) -> TCP sink (omfwd), lines forwarded as they are");
         WHAT.put("rsyslog-json", "rsyslog, TCP in -> mmjsonparse -> JSON + 4 fields -> TCP sink");
-        WHAT.put("big", "logship, 1 GiB NDJSON upload, -Xmx256m");
+        WHAT.put("big", "logship, 1 GiB NDJSON upload, -Xmx256m (heap committed and touched at the start)");
         WHAT.put("es", "logship -> Elasticsearch (USE_LOGSTASH=false)");
         WHAT.put("es-bulk", "curl _bulk of logship's own documents (same indices, _ids, 1000 per request, one in flight)");
         WHAT.put("profile", "logship TCP run again, under JFR (settings=profile)");
