@@ -34,6 +34,7 @@ public class ApiServer extends VertxPlatformHttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final int[] ERROR_STATUSES = {400, 401, 403, 404, 405, 406, 408, 409, 413, 414, 415, 431, 500, 501, 503};
+    private static final int BODY_CHUNK_BYTES = 64 * 1024;
 
     /** HTTP_HEADER_TIMEOUT and HTTP_MAX_CONNECTIONS, bound as {@value #LIMITS} by LogshipBeans. */
     public record Limits(Duration headerTimeout, int maxConnections) {
@@ -70,7 +71,9 @@ public class ApiServer extends VertxPlatformHttpServer {
         }
         // HTTP/1.1 only: a cleartext HTTP/2 connection becomes one only once its first bytes arrive, out of reach
         // of the connection limit and the header deadline (TLS and HTTP/2 end at the proxy in front of logship)
-        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+        // a body arrives in chunks of at most maxChunkSize: Netty reads up to 64 KB at a time, and chunks of Vert.x's
+        // default 8 KB cost an upload a buffer, a copy and a hand-over to its reader per 8 KB
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false).setMaxChunkSize(BODY_CHUNK_BYTES);
         server = vertx.createHttpServer(options)
                 .connectionHandler(this::connected)
                 .invalidRequestHandler(ApiServer::invalidRequest)

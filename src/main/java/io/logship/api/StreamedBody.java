@@ -96,15 +96,20 @@ final class StreamedBody extends InputStream {
                 throw new InterruptedIOException("interrupted while the request body arrived");
             }
         }
-        Buffer first = chunks.peek();
-        int n = Math.min(len, first.length() - position);
-        first.getBytes(position, position + n, b, off);
-        position += n;
-        waiting -= n;
-        if (position == first.length()) {
-            chunks.poll();
-            position = 0;
+        // every chunk that is here, up to len: the reader checks and writes in its own units, not the decoder's
+        int n = 0;
+        while (n < len && !chunks.isEmpty()) {
+            Buffer first = chunks.peek();
+            int part = Math.min(len - n, first.length() - position);
+            first.getBytes(position, position + part, b, off + n);
+            position += part;
+            n += part;
+            if (position == first.length()) {
+                chunks.poll();
+                position = 0;
+            }
         }
+        waiting -= n;
         if (paused && waiting <= RESUME_AT) {
             paused = false;
             eventLoop.runOnContext(v -> request.resume());
