@@ -132,7 +132,6 @@ public final class LogstashProcess implements AutoCloseable {
                 out.write(buf, 0, n);
                 left -= n;
             }
-            out.flush();
             // stalled: the connection stays open, unread, until the process is killed
             while (left == 0) {
                 Thread.sleep(60_000);
