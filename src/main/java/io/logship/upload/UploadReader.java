@@ -110,7 +110,7 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
         int[] ends = new int[128];
         int count = 0;
         for (int i = 0; i < n && count < starts.length; ) {
-            int nl = indexOf(sample, i, n, (byte) '\n');
+            int nl = LineBreaks.next(sample, i, n);
             if (nl < 0 && n == sample.length) {
                 break;      // a line cut by the sample's end would mislead
             }
@@ -259,7 +259,7 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
         boolean complete = false;
         boolean crLf = false;
         while (!complete && fill()) {
-            int nl = indexOf(buf, pos, limit, (byte) '\n');
+            int nl = LineBreaks.next(buf, pos, limit);
             int stop = nl < 0 ? limit : nl;
             int n = stop - pos;
             if (n > 0) {
@@ -353,15 +353,6 @@ public final class UploadReader implements Iterator<LineBatch>, Closeable {
     private void advance(int n) {
         pos += n;
         offset += n;
-    }
-
-    private static int indexOf(byte[] b, int from, int to, byte value) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == value) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean isBlank(byte[] b, int from, int to) {

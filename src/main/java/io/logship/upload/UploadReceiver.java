@@ -190,13 +190,13 @@ public class UploadReceiver {
                 }
                 int bad = utf8.scan(buf, 0, n);
                 if (bad >= 0) {
-                    throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + utf8.line());
+                    throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + lineOf(target, buf, bad));
                 }
                 out.write(buf, 0, n);
                 sync.written(bytes);
             }
             if (!utf8.complete()) {
-                throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + utf8.line()
+                throw new ApiError(400, "invalid_utf8", "the upload is not valid UTF-8 at line " + lineOf(target, buf, 0)
                         + " (truncated character at the end)");
             }
             // accepted means durable: on disk, not only in the page cache, before the 202
@@ -210,6 +210,18 @@ public class UploadReceiver {
             throw new ApiError(400, "no_file", "the upload is empty");
         }
         return bytes;
+    }
+
+    /** The line of a refused byte: the lines already written, counted only now, and those before it in {@code buf}. */
+    private static long lineOf(Path written, byte[] buf, int bad) throws IOException {
+        long line = 1 + LineBreaks.count(buf, 0, bad);
+        try (InputStream in = Files.newInputStream(written)) {
+            byte[] part = new byte[1 << 16];
+            for (int n; (n = in.read(part)) > 0; ) {
+                line += LineBreaks.count(part, 0, n);
+            }
+        }
+        return line;
     }
 
     /** A JSON array is stored one element per line, so every format is read the same way afterwards. */

@@ -73,6 +73,20 @@ class UploadRejectionTest extends WithTcpLogstash {
         assertTrue(body.get("detail").asText().contains("line 3"), body.toString());
     }
 
+    /** Lines are counted only once a byte is refused: those already on disk and those before it in the last read. */
+    @Test
+    void invalidUtf8FarIntoALargeUploadNamesItsLine() throws Exception {
+        JsonNode body = refused(400, "invalid_utf8", marker -> {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 1; i <= 30_000; i++) {
+                lines.append("{\"m\":\"").append(marker).append(' ').append(i).append("\"}\n");
+            }
+            return app.upload(app.token("acme"), "application/x-ndjson",
+                    concat(utf8(lines.toString()), utf8("{\"m\":\"bad "), new byte[] {(byte) 0xFF}, utf8("\"}\n")), null);
+        });
+        assertTrue(body.get("detail").asText().endsWith("at line 30001"), body.toString());
+    }
+
     @Test
     void invalidUtf8InAMultipartFileIs400NamingTheLine() throws Exception {
         JsonNode body = refused(400, "invalid_utf8", marker -> app.uploadMultipart(app.token("acme"), "latin1.log",
