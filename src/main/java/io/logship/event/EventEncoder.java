@@ -120,6 +120,7 @@ public class EventEncoder {
         final LineFormat.ParsedLine parsed = new LineFormat.ParsedLine();
         final List<ParseError> parseErrors = new ArrayList<>(0);
         final FieldNames names = new FieldNames();
+        final FieldRoles roles;
         final JsonLines json;
 
         Line(Upload upload, LineFormat format, TimeContext time, OwnFields own, JsonLines json) {
@@ -130,6 +131,7 @@ public class EventEncoder {
             this.time = time;
             this.own = own;
             this.json = json;
+            this.roles = new FieldRoles(upload.environment() != null);
         }
     }
 
@@ -202,12 +204,11 @@ public class EventEncoder {
             JsonToken value = parser.nextToken();
             skipValue(parser, names, 1);
             int fieldEnd = base + (int) parser.currentLocation().getByteOffset();
-            // the upload's source (given, or its default) and environment (when given) win over the line's
-            if (OWN_FIELDS.contains(name) || name.equals("source")
-                    || (line.upload.environment() != null && name.equals("environment"))) {
+            int role = line.roles.of(name);
+            if (role == FieldRoles.REPLACED) {
                 continue;
             }
-            int tsRank = rank(EventTimestamp.SOURCE_FIELDS, name);
+            int tsRank = role >= FieldRoles.TIME && role < FieldRoles.LEVEL_ALT ? role - FieldRoles.TIME : -1;
             String levelInPlace = null;
             if (tsRank >= 0) {
                 long parsed = value == JsonToken.VALUE_STRING ? stringTime(parser, data, fieldStart, fieldEnd, line.time)
@@ -226,13 +227,13 @@ public class EventEncoder {
                     }
                     continue;
                 }
-            } else if (name.equals("level")) {
+            } else if (role == FieldRoles.LEVEL) {
                 levelWritten = true;
                 if (value == JsonToken.VALUE_STRING) {
                     levelInPlace = level(parser, data, fieldStart, fieldEnd);
                 }
-            } else if (value == JsonToken.VALUE_STRING && rank(LevelTable.SOURCE_FIELDS, name) > 0) {
-                int lvRank = rank(LevelTable.SOURCE_FIELDS, name);
+            } else if (value == JsonToken.VALUE_STRING && role > FieldRoles.LEVEL_ALT) {
+                int lvRank = role - FieldRoles.LEVEL_ALT;
                 if (lvRank < levelRank) {
                     level = level(parser, data, fieldStart, fieldEnd);
                     levelRank = lvRank;
@@ -448,6 +449,51 @@ public class EventEncoder {
         @SuppressWarnings("unchecked")
         private static java.util.Set<String>[] newSets(int size) {
             return new java.util.Set[size];
+        }
+    }
+
+    /**
+     * What a line's top-level field is to its event, remembered by the name's String: a parser hands out the same
+     * String for the same key, so a field is known by one reference comparison instead of a dozen {@code equals}
+     * (this runs for every field of every event). A name not remembered, or another String of it, is worked out again.
+     */
+    static final class FieldRoles {
+        static final int OTHER = 0;
+        /** logship's own fields, and the upload's source and (when given) environment: the upload's win over the line's */
+        static final int REPLACED = 1;
+        static final int LEVEL = 2;
+        /** plus the rank in {@link EventTimestamp#SOURCE_FIELDS} */
+        static final int TIME = 16;
+        /** plus the rank in {@link LevelTable#SOURCE_FIELDS} (1 and up: rank 0 is LEVEL) */
+        static final int LEVEL_ALT = 32;
+        private static final int SLOTS = 64;
+        private final boolean environmentGiven;
+        private final String[] names = new String[SLOTS];
+        private final int[] roles = new int[SLOTS];
+
+        FieldRoles(boolean environmentGiven) {
+            this.environmentGiven = environmentGiven;
+        }
+
+        int of(String name) {
+            int slot = name.hashCode() & (SLOTS - 1);
+            if (names[slot] != name) {
+                names[slot] = name;
+                roles[slot] = roleOf(name);
+            }
+            return roles[slot];
+        }
+
+        private int roleOf(String name) {
+            if (OWN_FIELDS.contains(name) || name.equals("source") || (environmentGiven && name.equals("environment"))) {
+                return REPLACED;
+            }
+            int time = rank(EventTimestamp.SOURCE_FIELDS, name);
+            if (time >= 0) {
+                return TIME + time;
+            }
+            int level = rank(LevelTable.SOURCE_FIELDS, name);
+            return level == 0 ? LEVEL : level > 0 ? LEVEL_ALT + level : OTHER;
         }
     }
 
