@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.logship.upload.LineBatch;
+import io.logship.upload.LineBreaks;
 import io.logship.upload.Upload;
 import org.apache.camel.Exchange;
 
@@ -208,7 +209,7 @@ public class EventEncoder {
             if (role == FieldRoles.REPLACED) {
                 continue;
             }
-            int tsRank = role >= FieldRoles.TIME && role < FieldRoles.LEVEL_ALT ? role - FieldRoles.TIME : -1;
+            int tsRank = role >= FieldRoles.TIME && role < FieldRoles.LEVEL ? role - FieldRoles.TIME : -1;
             String levelInPlace = null;
             if (tsRank >= 0) {
                 long parsed = value == JsonToken.VALUE_STRING ? stringTime(parser, data, fieldStart, fieldEnd, line.time)
@@ -232,8 +233,8 @@ public class EventEncoder {
                 if (value == JsonToken.VALUE_STRING) {
                     levelInPlace = level(parser, data, fieldStart, fieldEnd);
                 }
-            } else if (value == JsonToken.VALUE_STRING && role > FieldRoles.LEVEL_ALT) {
-                int lvRank = role - FieldRoles.LEVEL_ALT;
+            } else if (value == JsonToken.VALUE_STRING && role > FieldRoles.LEVEL) {
+                int lvRank = role - FieldRoles.LEVEL;
                 if (lvRank < levelRank) {
                     level = level(parser, data, fieldStart, fieldEnd);
                     levelRank = lvRank;
@@ -286,13 +287,8 @@ public class EventEncoder {
         if (split) {
             out.write(SPLIT);
         }
-        int firstLineEnd = end;
-        for (int i = start; i < end; i++) {
-            if (data[i] == '\n') {
-                firstLineEnd = i;
-                break;
-            }
-        }
+        int firstBreak = LineBreaks.next(data, start, end);
+        int firstLineEnd = firstBreak < 0 ? end : firstBreak;
         LineFormat.ParsedLine parsed = line.parsed;
         boolean timed = line.format.parse(data, start, firstLineEnd, line.time, parsed);
         out.write(',');
@@ -461,11 +457,10 @@ public class EventEncoder {
         static final int OTHER = 0;
         /** logship's own fields, and the upload's source and (when given) environment: the upload's win over the line's */
         static final int REPLACED = 1;
-        static final int LEVEL = 2;
         /** plus the rank in {@link EventTimestamp#SOURCE_FIELDS} */
         static final int TIME = 16;
-        /** plus the rank in {@link LevelTable#SOURCE_FIELDS} (1 and up: rank 0 is LEVEL) */
-        static final int LEVEL_ALT = 32;
+        /** plus the rank in {@link LevelTable#SOURCE_FIELDS}: {@code level} itself, then the others */
+        static final int LEVEL = 32;
         private static final int SLOTS = 64;
         private final boolean environmentGiven;
         private final String[] names = new String[SLOTS];
@@ -493,7 +488,7 @@ public class EventEncoder {
                 return TIME + time;
             }
             int level = rank(LevelTable.SOURCE_FIELDS, name);
-            return level == 0 ? LEVEL : level > 0 ? LEVEL_ALT + level : OTHER;
+            return level >= 0 ? LEVEL + level : OTHER;
         }
     }
 

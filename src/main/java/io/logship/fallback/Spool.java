@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logship.event.EventBatch;
 import io.logship.upload.DiskSync;
+import io.logship.upload.LineBreaks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,18 +115,12 @@ public class Spool {
     private static boolean isComplete(Path file) {
         try {
             byte[] content = Files.readAllBytes(file);
-            int headEnd = indexOf(content, 0);
+            int headEnd = LineBreaks.next(content, 0, content.length);
             if (headEnd < 0 || content.length == 0 || content[content.length - 1] != '\n') {
                 return false;
             }
             List<?> lines = (List<?>) JSON.readValue(content, 0, headEnd, Map.class).get("lines");
-            int documents = 0;
-            for (int i = headEnd + 1; i < content.length; i++) {
-                if (content[i] == '\n') {
-                    documents++;
-                }
-            }
-            return lines != null && lines.size() == documents;
+            return lines != null && lines.size() == LineBreaks.count(content, headEnd + 1, content.length);
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -260,7 +255,7 @@ public class Spool {
 
     private Spooled read(String name) throws IOException {
         byte[] content = Files.readAllBytes(dir.resolve(name));
-        int headEnd = indexOf(content, 0);
+        int headEnd = LineBreaks.next(content, 0, content.length);
         if (headEnd < 0) {
             throw new IllegalStateException("spool file without header line: " + name);
         }
@@ -333,15 +328,6 @@ public class Spool {
         view.put("full", isFull());
         view.put("oldest_age_seconds", oldestAgeSeconds());
         return view;
-    }
-
-    private static int indexOf(byte[] content, int from) {
-        for (int i = from; i < content.length; i++) {
-            if (content[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** A spooled batch; {@code batch} is null until the file is read. */

@@ -5,10 +5,11 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Finding and counting {@code \n} in an upload's bytes eight at a time: every byte of an upload passes through here
- * on its way from the disk to the encoder, and C2 does not vectorize a byte loop that stops at its first match.
+ * Finding and counting {@code \n} eight bytes at a time: every byte of an upload passes through here on its way from
+ * the disk to the encoder, and C2 does not vectorize a byte loop that stops at its first match. The spool finds its
+ * files' header lines here too.
  */
-final class LineBreaks {
+public final class LineBreaks {
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
@@ -20,7 +21,7 @@ final class LineBreaks {
     }
 
     /** @return the index of the first {@code \n} in {@code b[from, to)}, or -1 */
-    static int next(byte[] b, int from, int to) {
+    public static int next(byte[] b, int from, int to) {
         int i = from;
         for (; i + 8 <= to; i += 8) {
             long x = (long) LONGS.get(b, i) ^ NEWLINES;   // a zero byte where b has '\n'
@@ -39,7 +40,7 @@ final class LineBreaks {
     }
 
     /** @return how many {@code \n} there are in {@code b[from, to)} */
-    static long count(byte[] b, int from, int to) {
+    public static long count(byte[] b, int from, int to) {
         long count = 0;
         int i = from;
         for (; i + 8 <= to; i += 8) {

@@ -20,8 +20,8 @@ class FieldRolesTest {
             assertEquals(EventEncoder.FieldRoles.TIME + rank, roles.of(EventTimestamp.SOURCE_FIELDS[rank]));
         }
         assertEquals(EventEncoder.FieldRoles.LEVEL, roles.of("level"));
-        assertEquals(EventEncoder.FieldRoles.LEVEL_ALT + 1, roles.of("severity"));
-        assertEquals(EventEncoder.FieldRoles.LEVEL_ALT + 2, roles.of("loglevel"));
+        assertEquals(EventEncoder.FieldRoles.LEVEL + 1, roles.of("severity"));
+        assertEquals(EventEncoder.FieldRoles.LEVEL + 2, roles.of("loglevel"));
         assertEquals(EventEncoder.FieldRoles.OTHER, roles.of("message"));
         assertEquals(EventEncoder.FieldRoles.OTHER, roles.of("Level"), "names are case-sensitive, as in the event");
     }
