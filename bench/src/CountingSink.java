@@ -3,6 +3,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -21,6 +22,8 @@ final class CountingSink implements AutoCloseable {
     final AtomicLong datagrams = new AtomicLong();
     volatile long firstNanos;   // System.nanoTime() of the first line's arrival
     volatile long lastNanos;    // ... and of the latest one
+    private volatile Thread waiter;   // the thread in waitFor, woken when the count reaches awaited
+    private volatile long awaited;
     private final java.nio.channels.Channel channel;
     private final int port;
     /** when set, every byte received over TCP is also written here (one sender at a time) */
@@ -99,13 +102,13 @@ final class CountingSink implements AutoCloseable {
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         CountingSink sink = new CountingSink(socket, ((InetSocketAddress) socket.getLocalAddress()).getPort());
         daemon("sink-udp", () -> {
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             while (socket.isOpen()) {
                 try {
                     buf.clear();
                     socket.receive(buf);
                     sink.datagrams.incrementAndGet();
-                    sink.count(buf.array(), buf.position());
+                    sink.count(buf, buf.position());
                 } catch (IOException closed) {
                     return;
                 }
@@ -114,8 +117,11 @@ final class CountingSink implements AutoCloseable {
         return sink;
     }
 
+    // The sink shares the machine's cores with the sender it measures, so it reads into a direct buffer (no copy to
+    // the heap) and counts newlines eight bytes at a time; a byte loop and a heap buffer cost it about 0.1 CPU-s per
+    // 400 MB, time taken from the sender on two cores.
     private void readTcp(SocketChannel client) {
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         try (client) {
             int n;
             while ((n = client.read(buf)) >= 0) {
@@ -125,7 +131,7 @@ final class CountingSink implements AutoCloseable {
                         record.write(buf);
                     }
                 }
-                count(buf.array(), n);
+                count(buf, n);
                 buf.clear();
             }
         } catch (IOException ignored) {
@@ -133,20 +139,32 @@ final class CountingSink implements AutoCloseable {
         }
     }
 
-    private void count(byte[] data, int length) {
+    private void count(ByteBuffer data, int length) {
         int newlines = 0;
-        for (int i = 0; i < length; i++) {
-            if (data[i] == '\n') {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            // a byte of the word is '\n' where the xor leaves it zero: count the zero bytes without carries between them
+            long word = data.getLong(i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long nonZero = ((word & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | word;
+            newlines += Long.bitCount(~nonZero & 0x8080808080808080L);
+        }
+        for (; i < length; i++) {
+            if (data.get(i) == '\n') {
                 newlines++;
             }
         }
         bytes.addAndGet(length);
         if (newlines > 0) {
             long now = System.nanoTime();
-            if (lines.getAndAdd(newlines) == 0 || firstNanos == 0) {
+            long before = lines.getAndAdd(newlines);
+            if (before == 0 || firstNanos == 0) {
                 firstNanos = now;
             }
             lastNanos = now;
+            Thread waiting = waiter;
+            if (waiting != null && before + newlines >= awaited) {
+                LockSupport.unpark(waiting);
+            }
         }
     }
 
@@ -172,14 +190,22 @@ final class CountingSink implements AutoCloseable {
 
     /** @return whether {@code expected} lines arrived within the time */
     boolean waitFor(long expected, long timeoutNanos) {
+        // woken by the reading thread once the count is reached, instead of polling it, which cost CPU all along
         long deadline = System.nanoTime() + timeoutNanos;
-        while (lines.get() < expected) {
-            if (System.nanoTime() > deadline) {
-                return false;
+        awaited = expected;
+        waiter = Thread.currentThread();
+        try {
+            long left;
+            while (lines.get() < expected) {
+                if ((left = deadline - System.nanoTime()) <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(Math.min(left, 10_000_000));
             }
-            LockSupport.parkNanos(20_000);
+            return true;
+        } finally {
+            waiter = null;
         }
-        return true;
     }
 
     /** UDP: waits until nothing has arrived for {@code quietNanos}; returns the arrival time of the last line. */
