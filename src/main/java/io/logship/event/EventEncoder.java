@@ -630,6 +630,9 @@ public class EventEncoder {
         private static final byte[] HEX = bytes("0123456789abcdef");
         private byte[] buf;
         private int size;
+        /** the wire form of the @timestamp written last: events in a row often share it */
+        private long lastMillis = EventTimestamp.NONE;
+        private final byte[] lastWire = new byte[24];
 
         WireBuffer(int capacity) {
             buf = new byte[Math.max(capacity, 64)];
@@ -652,11 +655,15 @@ public class EventEncoder {
 
         /** {@code "@timestamp":"<wire form>"}; false (nothing written) outside years 0..9999. */
         boolean writeTimestamp(long epochMillis) {
-            ensure(TIMESTAMP.length + 25);
-            if (!EventTimestamp.write(epochMillis, buf, size + TIMESTAMP.length)) {
-                return false;
+            if (epochMillis != lastMillis) {
+                if (!EventTimestamp.write(epochMillis, lastWire, 0)) {
+                    return false;
+                }
+                lastMillis = epochMillis;
             }
+            ensure(TIMESTAMP.length + 25);
             System.arraycopy(TIMESTAMP, 0, buf, size, TIMESTAMP.length);
+            System.arraycopy(lastWire, 0, buf, size + TIMESTAMP.length, 24);
             size += TIMESTAMP.length + 24;
             buf[size++] = '"';
             return true;

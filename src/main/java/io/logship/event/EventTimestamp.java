@@ -75,10 +75,17 @@ public final class EventTimestamp {
         if (from == to || to - from > 64) {
             return NONE;
         }
-        if (isDecimal(b, from, to)) {
-            return parseEpochMillis(Double.parseDouble(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        if (ctx.repeats(b, from, to)) {
+            return ctx.repeated();
         }
-        return TimestampFormat.parseWhole(b, from, to, ctx) ? ctx.millis : NONE;
+        long millis;
+        if (isDecimal(b, from, to)) {
+            millis = parseEpochMillis(Double.parseDouble(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        } else {
+            millis = TimestampFormat.parseWhole(b, from, to, ctx) ? ctx.millis : NONE;
+        }
+        ctx.remember(b, from, to, millis);
+        return millis;
     }
 
     /** Epoch seconds or milliseconds, told apart by magnitude, as milliseconds; NONE when out of any plausible range. */

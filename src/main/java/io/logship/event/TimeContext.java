@@ -3,6 +3,7 @@ package io.logship.event;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 
 /**
  * What a timestamp without a zone or a year is read against: the upload's zone ({@code timezone}, else
@@ -20,6 +21,10 @@ public final class TimeContext {
     private final int latestYear;
     /** the instant of the last successful parse, epoch milliseconds */
     long millis;
+    /** the last text read whole and its instant: events in a row often carry the same second */
+    private final byte[] lastText = new byte[64];
+    private int lastLength = -1;
+    private long lastMillis;
 
     public TimeContext(ZoneId zone, long uploadMillis) {
         this.zone = zone == null ? ZoneOffset.UTC : zone;
@@ -34,6 +39,22 @@ public final class TimeContext {
 
     public long millis() {
         return millis;
+    }
+
+    /** Whether {@code [from, to)} (at most 64 bytes) is the text read last by {@link EventTimestamp#parseMillis}. */
+    boolean repeats(byte[] b, int from, int to) {
+        return to - from == lastLength && Arrays.equals(b, from, to, lastText, 0, lastLength);
+    }
+
+    /** What the text read last gave: its instant, or {@link EventTimestamp#NONE}. */
+    long repeated() {
+        return lastMillis;
+    }
+
+    void remember(byte[] b, int from, int to, long result) {
+        System.arraycopy(b, from, lastText, 0, to - from);
+        lastLength = to - from;
+        lastMillis = result;
     }
 
     /** A local date and time in the upload's zone. */

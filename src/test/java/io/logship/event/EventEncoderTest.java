@@ -111,6 +111,33 @@ class EventEncoderTest {
         assertEquals("last", events.get(13).get("message").asText());
     }
 
+    /** A batch writes the time it wrote last again without working it out: each event still gets its own. */
+    @Test
+    void eventsInARowGetEachTheirOwnTimestamp() throws Exception {
+        String[] lines = {
+                "{\"time\":\"Sun Dec 04 04:47:44 2005\"}",
+                "{\"time\":\"Sun Dec 04 04:47:44 2005\"}",
+                "{\"time\":\"not a time\"}",
+                "{\"time\":\"Sun Dec 04 04:47:44 2005\"}",
+                "{\"time\":1700000000}",
+                "{\"time\":\"not a time\"}",
+                "[Sun Dec 04 04:47:45 2005] [notice] text",
+                "{\"time\":\"Sun Dec 04 04:47:44 2005\"}"};
+        List<JsonNode> events = encode(UPLOAD, lines);
+        String ingested = events.get(0).get("ingested_at").asText();
+        String[] expected = {"2005-12-04T04:47:44.000Z", "2005-12-04T04:47:44.000Z", ingested, "2005-12-04T04:47:44.000Z",
+                "2023-11-14T22:13:20.000Z", ingested, "2005-12-04T04:47:45.000Z", "2005-12-04T04:47:44.000Z"};
+        for (int i = 0; i < lines.length; i++) {
+            assertEquals(expected[i], events.get(i).get("@timestamp").asText(), lines[i]);
+            com.fasterxml.jackson.databind.node.ObjectNode inRow = events.get(i).deepCopy();
+            com.fasterxml.jackson.databind.node.ObjectNode alone = one(lines[i]).deepCopy();
+            for (com.fasterxml.jackson.databind.node.ObjectNode event : List.of(inRow, alone)) {
+                event.remove(List.of("@timestamp", "ingested_at", "event_id"));
+            }
+            assertEquals(alone, inRow, "the rest as the line alone gives it: " + lines[i]);
+        }
+    }
+
     @Test
     void aKeyTwiceInOneObjectAtAnyDepthIsAParseError() throws Exception {
         StringBuilder many = new StringBuilder("{");

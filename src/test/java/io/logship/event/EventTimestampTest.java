@@ -117,4 +117,20 @@ class EventTimestampTest {
     void timestampIsReadFromAtTimestampThenTimestampThenTime() {
         assertArrayEquals(new String[] {"@timestamp", "timestamp", "time", "date", "ts"}, EventTimestamp.SOURCE_FIELDS);
     }
+
+    /** A context remembers the text it read last (events in a row share their second): it answers as a fresh one would. */
+    @Test
+    void aContextReadingTextsInARowAnswersAsAFreshContextForEach() {
+        String[] texts = {"Sun Dec 04 04:47:44 2005", "Sun Dec 04 04:47:44 2005", "no time", "no time",
+                "Sun Dec 04 04:47:44 2005", "1700000000", " 1700000000", "Jun 14 15:16:01", "Jun 14 15:16:02",
+                "Jun 14 15:16:02", "2024-03-05T10:15:30+02:00", "2024-03-05T10:15:30+03:00", "Sun Dec 04 04:47:44 2005"};
+        java.time.ZoneId zone = java.time.ZoneId.of("Europe/Berlin");
+        long upload = Instant.parse("2024-06-20T12:00:00Z").toEpochMilli();
+        TimeContext shared = new TimeContext(zone, upload);
+        for (String text : texts) {
+            byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            long fresh = EventTimestamp.parseMillis(b, 0, b.length, new TimeContext(zone, upload));
+            assertEquals(fresh, EventTimestamp.parseMillis(b, 0, b.length, shared), text);
+        }
+    }
 }
