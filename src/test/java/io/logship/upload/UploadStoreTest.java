@@ -24,7 +24,7 @@ class UploadStoreTest {
     @TempDir
     Path dataDir;
 
-    private Upload accept(UploadStore store, String content) throws Exception {
+    static Upload accept(UploadStore store, String content) throws Exception {
         String id = store.newId();
         Path file = store.content(id);
         Files.createDirectories(file.getParent());
