@@ -187,9 +187,7 @@ public class LogshipBeans implements CamelConfiguration {
         registry.bind("tmpSweeper", new TmpSweeper(data.resolve("tmp"), seconds(tmpMaxAge)));
         registry.bind("uploadQueue", new UploadQueue(context, httpRetryAfter));
         registry.bind("uploadReceiver", new UploadReceiver(uploads, spool, maxUploadBytes));
-        // one core is left to the thread that ships an upload (and to Netty's writer): encoders on every core took
-        // CPU from it while they were ahead of it anyway (docs/BENCHMARKS.md)
-        int encoders = encodeThreads > 0 ? encodeThreads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        int encoders = EncodingAhead.threads(encodeThreads, Runtime.getRuntime().availableProcessors());
         registry.bind("uploadBatches", new EncodingAhead(uploads, new EventEncoder(java.time.ZoneId.of(defaultTimezone)),
                 context.getExecutorServiceManager().newFixedThreadPool(this, "encode", encoders), encoders + 1));
         registry.bind("logstashFrames", new LogstashFrames(logstashProtocol, udpMaxBytes, batchSize,

@@ -34,6 +34,15 @@ public class EncodingAhead {
         this.ahead = Math.max(1, ahead);
     }
 
+    /**
+     * UPLOAD_ENCODE_THREADS: as configured, or (0) one per core but one, at least one. The core left over is the
+     * shipping thread's (and Netty's writer's): encoders on every core took CPU from it while they were ahead of it
+     * anyway (docs/BENCHMARKS.md).
+     */
+    public static int threads(int configured, int cores) {
+        return configured > 0 ? configured : Math.max(1, cores - 1);
+    }
+
     /** The split expression of process-upload: the upload's batches from its checkpoint, encoded. */
     public Iterator<Encoded> batches(Upload upload) throws IOException {
         return new Batches(store.reader(upload));

@@ -100,6 +100,14 @@ class EncodingAheadTest {
         ((Closeable) batches).close();
     }
 
+    @Test
+    void encodingThreadsAreOnePerCoreButOneUnlessSet() {
+        assertEquals(1, EncodingAhead.threads(0, 1));
+        assertEquals(1, EncodingAhead.threads(0, 2));
+        assertEquals(7, EncodingAhead.threads(0, 8));
+        assertEquals(3, EncodingAhead.threads(3, 2), "a configured count is kept");
+    }
+
     /** Descriptors of this process open on {@code file} (Linux: /proc/self/fd). */
     private static long openHandles(Path file) throws Exception {
         Path fds = Path.of("/proc/self/fd");
